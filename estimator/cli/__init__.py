@@ -1,0 +1,84 @@
+"""`estimator …`: a thin layer over the stages.
+
+Each command group lives in its own module in this package and exposes
+``register(subparsers)``; the module's ``ORDER`` sorts the help. Only this layer turns
+exceptions into one-line messages and exit codes:
+
+- 0 success, 1 the command ran but reports a failure (e.g. a diff over its threshold),
+- 2 bad input or an environment problem (`EstimatorError`), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from types import FrameType, ModuleType
+
+from pydantic import ValidationError
+
+from estimator import __version__
+from estimator.errors import EstimatorError, describe_validation_error
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _command_modules() -> list[ModuleType]:
+    mods = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{__name__}.{info.name}")
+        if hasattr(mod, "register"):
+            mods.append(mod)
+    return sorted(mods, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="estimator",
+        description=(
+            "Measure a Python web backend under interpreters and server configs, "
+            "and turn the measurements into a monthly cloud bill."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"estimator {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for mod in _command_modules():
+        mod.register(sub)
+    return parser
+
+
+class Interrupted(BaseException):
+    """SIGTERM/SIGHUP turned into an exception so every context manager cleans up."""
+
+
+def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    previous = {s: signal.signal(s, _raise_interrupted) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        return handler(args)
+    except EstimatorError as exc:
+        print(f"estimator: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except ValidationError as exc:
+        print(f"estimator: error: {describe_validation_error(exc, 'input')}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, Interrupted):
+        print("estimator: interrupted; finished results are kept", file=sys.stderr)
+        return 130
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)

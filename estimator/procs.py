@@ -1,0 +1,170 @@
+"""Start and stop child processes so that none outlives us.
+
+Every child runs in its own session (its PID is its process-group ID) and, by default, gets
+SIGTERM from the kernel if the thread that started it dies (`PR_SET_PDEATHSIG`), so even a
+SIGKILL of estimator leaves nothing behind. `stop()` signals the whole group, waits, escalates
+to SIGKILL and reaps; it also kills descendants that left the group (a daemonizing child).
+Modelled on pyperf's manager: kill-and-wait on any exception.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import psutil
+
+_PR_SET_PDEATHSIG = 1
+_libc: Any = None
+with contextlib.suppress(OSError):  # not Linux: no parent-death signal, stop() still works
+    _libc = ctypes.CDLL(None, use_errno=True)
+_prctl: Any = getattr(_libc, "prctl", None)
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec: no Python locks
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+_affinity_lock = threading.Lock()
+
+
+def spawn(
+    argv: Sequence[str | os.PathLike[str]],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    stdin: int | IO[Any] | None = subprocess.DEVNULL,
+    stdout: int | IO[Any] | None = None,
+    stderr: int | IO[Any] | None = None,
+    cpus: set[int] | None = None,
+    die_with_parent: bool = True,
+) -> subprocess.Popen[bytes]:
+    """Start `argv` (never through a shell) as the leader of a new process group.
+
+    `cpus` pins the child and everything it forks to those CPUs (set on the spawning thread
+    around the fork, so no `preexec_fn` Python code runs in the child). `die_with_parent`
+    ties the child's life to the *calling thread*: spawn from a long-lived thread."""
+    if not argv:
+        raise ValueError("spawn() needs a non-empty argv")
+    preexec: Callable[[], None] | None = _die_with_parent if die_with_parent else None
+    with _affinity_lock:
+        saved = os.sched_getaffinity(0) if cpus is not None else None
+        if cpus is not None:
+            os.sched_setaffinity(0, cpus)
+        try:
+            return subprocess.Popen(  # argv list, no shell
+                [os.fspath(a) for a in argv],
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=stdin,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
+                close_fds=True,
+                preexec_fn=preexec,  # noqa: PLW1509 - only a ctypes call, see _die_with_parent
+            )
+        finally:
+            if saved is not None:
+                os.sched_setaffinity(0, saved)
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    """All live descendants of `pid` (empty if it is gone)."""
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return []
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - a group member we can't signal
+        return True
+    return True
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def stop(proc: subprocess.Popen[Any], timeout: float = 10.0) -> int | None:
+    """SIGTERM the process group, wait up to `timeout`, SIGKILL what is left, reap.
+
+    Returns the leader's exit code (negative: killed by that signal); None if it could not
+    be reaped (should not happen)."""
+    pgid = proc.pid  # leader of its own session
+    strays = [p for p in descendants(proc.pid) if _pgid_of(p) != pgid]
+    if proc.poll() is None or _group_alive(pgid):
+        _signal_group(pgid, signal.SIGTERM)
+        for p in strays:
+            with contextlib.suppress(psutil.Error):
+                p.terminate()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None and not _group_alive(pgid):
+                break
+            time.sleep(0.02)
+    if _group_alive(pgid) or proc.poll() is None:
+        _signal_group(pgid, signal.SIGKILL)
+    for p in strays:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    psutil.wait_procs(strays, timeout=timeout)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL is not ignorable
+        return None
+    finally:
+        _wait_group_gone(pgid, timeout)
+
+
+def _wait_group_gone(pgid: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while _group_alive(pgid) and time.monotonic() < deadline:
+        _signal_group(pgid, signal.SIGKILL)
+        time.sleep(0.02)
+
+
+def _pgid_of(p: psutil.Process) -> int | None:
+    try:
+        return os.getpgid(p.pid)
+    except ProcessLookupError:
+        return None
+
+
+@contextlib.contextmanager
+def running(
+    argv: Sequence[str | os.PathLike[str]], *, stop_timeout: float = 10.0, **kwargs: Any
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`spawn()` as a context manager: the process group is stopped however the block ends
+    (normal exit, exception, KeyboardInterrupt)."""
+    proc = spawn(argv, **kwargs)
+    try:
+        yield proc
+    finally:
+        stop(proc, timeout=stop_timeout)
+
+
+def describe_exit(code: int | None) -> str:
+    """'exit code 3' or 'killed by SIGSEGV'."""
+    if code is None:
+        return "still running"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"

@@ -1,0 +1,23 @@
+"""Stage 1: what to run. Apps, interpreter variants, server configs, load plan, SLO, CPUs."""
+
+from estimator.scenario.models import (
+    AppSpec,
+    CpuLayout,
+    Interface,
+    LoadPlan,
+    Scenario,
+    ServerConfig,
+    ServerKind,
+    Slo,
+)
+
+__all__ = [
+    "AppSpec",
+    "CpuLayout",
+    "Interface",
+    "LoadPlan",
+    "Scenario",
+    "ServerConfig",
+    "ServerKind",
+    "Slo",
+]

@@ -1,0 +1,259 @@
+"""The typed scenario: every field validated, unknown keys rejected, defaults for all but
+the app."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from estimator._model import Model
+
+Interface = Literal["wsgi", "asgi"]
+ServerKind = Literal["gunicorn-sync", "gunicorn-gthread", "gunicorn-uvicorn", "uvicorn"]
+
+SERVER_INTERFACE: dict[str, Interface] = {
+    "gunicorn-sync": "wsgi",
+    "gunicorn-gthread": "wsgi",
+    "gunicorn-uvicorn": "asgi",
+    "uvicorn": "asgi",
+}
+
+_ENTRY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(\))?$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+class AppSpec(Model):
+    """A web app to measure: where it lives, how to import it, what it needs."""
+
+    name: str = Field(description="short identifier used in results, e.g. 'flask'")
+    directory: Path = Field(description="project directory: the server's working directory")
+    wsgi: str | None = Field(None, description="WSGI entry point, 'package.module:app'")
+    asgi: str | None = Field(None, description="ASGI entry point, 'package.module:app'")
+    requirements: list[Path] = Field(
+        default_factory=list,
+        description="requirement files or pyproject.toml, relative to directory",
+    )
+    packages: list[str] = Field(
+        default_factory=list, description="extra requirement specifiers installed with the app"
+    )
+    env: dict[str, str] = Field(
+        default_factory=dict,
+        description="environment for the app; '{run_dir}' expands to the run's directory",
+    )
+    setup: list[list[str]] = Field(
+        default_factory=list,
+        description="argv commands run once per environment in the app directory "
+        "(a leading 'python' is the environment's interpreter)",
+    )
+    health_path: str = "/healthz"
+    locustfile: Path | None = Field(None, description="the app's load test (default: scenario's)")
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _NAME.match(v):
+            raise ValueError("use lowercase letters, digits, '.', '_' or '-' (e.g. 'shop-api')")
+        return v
+
+    @field_validator("wsgi", "asgi")
+    @classmethod
+    def _entry(cls, v: str | None) -> str | None:
+        if v is not None and not _ENTRY.match(v):
+            raise ValueError("expected 'package.module:attribute', e.g. 'myapp.wsgi:application'")
+        return v
+
+    @field_validator("health_path")
+    @classmethod
+    def _path(cls, v: str) -> str:
+        if not v.startswith("/"):
+            raise ValueError("a URL path starting with '/', e.g. '/healthz'")
+        return v
+
+    @model_validator(mode="after")
+    def _has_entry(self) -> AppSpec:
+        if self.wsgi is None and self.asgi is None:
+            raise ValueError("an app needs a 'wsgi' or an 'asgi' entry point (or both)")
+        return self
+
+    @property
+    def interfaces(self) -> set[Interface]:
+        out: set[Interface] = set()
+        if self.wsgi:
+            out.add("wsgi")
+        if self.asgi:
+            out.add("asgi")
+        return out
+
+    def entry_for(self, interface: Interface) -> str:
+        entry = self.wsgi if interface == "wsgi" else self.asgi
+        if entry is None:
+            raise ValueError(f"app '{self.name}' has no {interface} entry point")
+        return entry
+
+
+class ServerConfig(Model):
+    """How the app is served: server kind and its concurrency."""
+
+    kind: ServerKind
+    workers: int = Field(1, ge=1, le=256)
+    threads: int | None = Field(
+        None, ge=1, le=1024, description="threads per worker (gunicorn-gthread only)"
+    )
+    preload: bool = Field(False, description="gunicorn --preload (import the app in the master)")
+    extra_args: list[str] = Field(default_factory=list, description="passed to the server as is")
+
+    @model_validator(mode="after")
+    def _combination(self) -> ServerConfig:
+        if self.threads is not None and self.kind != "gunicorn-gthread":
+            raise ValueError(
+                f"threads = {self.threads} only applies to kind 'gunicorn-gthread', "
+                f"not '{self.kind}'; remove threads or change the kind"
+            )
+        if self.preload and self.kind == "uvicorn":
+            raise ValueError("preload applies to gunicorn kinds only; remove it for 'uvicorn'")
+        return self
+
+    @property
+    def interface(self) -> Interface:
+        return SERVER_INTERFACE[self.kind]
+
+    @property
+    def threads_per_worker(self) -> int:
+        if self.kind == "gunicorn-gthread":
+            return self.threads if self.threads is not None else 4
+        return 1
+
+    @property
+    def is_async(self) -> bool:
+        return self.interface == "asgi"
+
+    @property
+    def slots(self) -> int | None:
+        """Concurrent requests the config can hold; None for async (bounded by CPU)."""
+        if self.is_async:
+            return None
+        return self.workers * self.threads_per_worker
+
+    @property
+    def label(self) -> str:
+        """Stable, human-readable key: 'gunicorn-sync w2', 'gunicorn-gthread w2x4'."""
+        conc = f"w{self.workers}"
+        if self.kind == "gunicorn-gthread":
+            conc += f"x{self.threads_per_worker}"
+        extra = (" preload" if self.preload else "") + (
+            " " + " ".join(self.extra_args) if self.extra_args else ""
+        )
+        return f"{self.kind} {conc}{extra}"
+
+
+class Slo(Model):
+    p95_ms: float = Field(100.0, gt=0, description="95th percentile latency limit")
+    max_error_rate: float = Field(0.01, ge=0, le=1, description="failed/total requests limit")
+
+
+class LoadPlan(Model):
+    """How one measured run drives load. Durations in seconds, rates in requests/second."""
+
+    warmup_min_s: float = Field(3.0, ge=0)
+    warmup_max_s: float = Field(30.0, gt=0)
+    warmup_window_s: float = Field(1.0, gt=0)
+    warmup_tolerance: float = Field(
+        0.05, gt=0, lt=1, description="steady when the last windows' throughput agree within this"
+    )
+    steady_fractions: list[float] = Field(
+        default_factory=lambda: [0.5],
+        description="steady-state rates as fractions of the warm-up's peak throughput",
+    )
+    steady_rates: list[float] = Field(
+        default_factory=list, description="absolute steady rates (req/s); override fractions"
+    )
+    steady_duration_s: float = Field(5.0, gt=0)
+    search_start_fraction: float = Field(0.6, gt=0, le=2)
+    search_step_factor: float = Field(1.2, gt=1, le=4)
+    search_max_steps: int = Field(8, ge=1, le=50)
+    step_duration_s: float = Field(3.0, gt=0)
+    users: int | None = Field(None, ge=1, description="simulated users (default: automatic)")
+
+    @field_validator("steady_fractions")
+    @classmethod
+    def _fractions(cls, v: list[float]) -> list[float]:
+        bad = [f for f in v if not 0 < f < 1]
+        if bad:
+            raise ValueError(f"fractions must be between 0 and 1 (exclusive), got {bad}")
+        return v
+
+    @model_validator(mode="after")
+    def _warmup(self) -> LoadPlan:
+        if self.warmup_min_s > self.warmup_max_s:
+            raise ValueError(
+                f"warmup_min_s = {self.warmup_min_s} exceeds warmup_max_s = {self.warmup_max_s}"
+            )
+        return self
+
+
+class CpuLayout(Model):
+    """Where the server and the load generator run. None: the server gets the last CPU,
+    the generator the others."""
+
+    server_cpus: list[int] | None = None
+    generator_cpus: list[int] | None = None
+    quota_cpus: float | None = Field(
+        None, gt=0, description="cgroup CPU quota for the server, in CPUs (e.g. 0.5)"
+    )
+    memory_limit_mb: int | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> CpuLayout:
+        if self.server_cpus is not None and self.generator_cpus is not None:
+            both = set(self.server_cpus) & set(self.generator_cpus)
+            if both:
+                raise ValueError(
+                    f"CPUs {sorted(both)} are in both server_cpus and generator_cpus; "
+                    "give the server and the generator different CPUs"
+                )
+        return self
+
+
+class Scenario(Model):
+    """A matrix of measured runs: apps × variants × servers × repetitions."""
+
+    name: str
+    apps: list[AppSpec] = Field(min_length=1)
+    variants: list[str] = Field(
+        default_factory=lambda: ["all"],
+        description="interpreter variants ('cpython-3.13', 'pypy-3.9', 'cpython-3.13+jit') "
+        "or 'all' for every CPython and PyPy found that the apps support",
+    )
+    servers: list[ServerConfig] = Field(
+        default_factory=lambda: [ServerConfig(kind="gunicorn-sync", workers=1)], min_length=1
+    )
+    locustfile: Path | None = Field(None, description="default load test for apps without one")
+    load: LoadPlan = Field(default_factory=LoadPlan)
+    slo: Slo = Field(default_factory=Slo)
+    repetitions: int = Field(1, ge=1, le=50)
+    cpu: CpuLayout = Field(default_factory=CpuLayout)
+
+    @model_validator(mode="after")
+    def _apps_fit_servers(self) -> Scenario:
+        names = [a.name for a in self.apps]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"app names must be unique; repeated: {dupes}")
+        for app in self.apps:
+            for i, server in enumerate(self.servers):
+                if server.interface not in app.interfaces:
+                    raise ValueError(
+                        f"servers[{i}].kind = '{server.kind}' needs an {server.interface} "
+                        f"entry point but app '{app.name}' only has "
+                        f"{'/'.join(sorted(app.interfaces))}; add '{server.interface}' to the "
+                        "app or drop that server"
+                    )
+            if app.locustfile is None and self.locustfile is None:
+                raise ValueError(
+                    f"app '{app.name}' has no locustfile and the scenario sets none; "
+                    "set 'locustfile' on the app or the scenario"
+                )
+        return self

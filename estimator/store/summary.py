@@ -1,0 +1,50 @@
+"""What the capacity model consumes: one measured configuration (app × variant × server
+config) summarised over its repetitions. Produced by the store from successful runs."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from estimator._model import Model
+from estimator.scenario import ServerConfig
+from estimator.stats import Estimate
+
+
+class HostFacts(Model):
+    """The machine that measured (a reference for the CPU speed factor)."""
+
+    cpu_model: str
+    logical_cpus: int
+    threads_per_core: int = Field(description="1: each logical CPU is a full core")
+    kernel: str
+
+
+class ConfigSummary(Model):
+    """The design doc's measured inputs (D, S, X_max, C, M_w, M_0, q) for one configuration."""
+
+    key: str = Field(description="'app | variant | server label', unique in a store")
+    app: str
+    variant: str
+    server: ServerConfig
+    run_ids: list[str] = Field(min_length=1)
+    host: HostFacts
+    server_cpus: int = Field(ge=1, description="CPUs the server was pinned to")
+    quota_cpus: float | None = Field(None, description="cgroup quota applied, in CPUs")
+    cpu_s_per_request: Estimate = Field(description="D: server CPU-seconds per request")
+    latency_low_ms: Estimate = Field(description="S: mean latency at the lowest steady rate")
+    p95_steady_ms: Estimate = Field(description="p95 latency at the lowest steady rate")
+    capacity_rps: Estimate = Field(description="X_max: highest rate meeting the SLO")
+    capacity_is_lower_bound: bool = Field(
+        description="the load generator saturated first: the server can do at least this"
+    )
+    capacity_stop_reason: str = Field(description="why the capacity search stopped")
+    worker_uss_mb: Estimate = Field(description="M_w: private memory per worker")
+    shared_mb: Estimate = Field(description="M_0: PSS total minus workers' USS")
+    workers: int = Field(ge=1)
+    slots: int | None = Field(description="C: concurrent request slots; None for async")
+    error_rate: float = Field(ge=0, le=1, description="failed/total at the steady rate")
+    slo_p95_ms: float
+    build_optimized: bool | None = Field(
+        None, description="PGO+LTO build of the interpreter (None: unknown)"
+    )
+    warnings: list[str] = Field(default_factory=list)
