@@ -242,18 +242,36 @@ class Scenario(Model):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"app names must be unique; repeated: {dupes}")
+        for i, server in enumerate(self.servers):
+            if not any(server.interface in app.interfaces for app in self.apps):
+                raise ValueError(
+                    f"servers[{i}].kind = '{server.kind}' needs an {server.interface} entry "
+                    f"point but no app has one ({', '.join(names)}); add '{server.interface}' "
+                    "to an app or drop that server"
+                )
+        labels = [s.label for s in self.servers]
+        repeated = sorted({lb for lb in labels if labels.count(lb) > 1})
+        if repeated:
+            raise ValueError(f"server configs must differ; repeated: {repeated}")
         for app in self.apps:
-            for i, server in enumerate(self.servers):
-                if server.interface not in app.interfaces:
-                    raise ValueError(
-                        f"servers[{i}].kind = '{server.kind}' needs an {server.interface} "
-                        f"entry point but app '{app.name}' only has "
-                        f"{'/'.join(sorted(app.interfaces))}; add '{server.interface}' to the "
-                        "app or drop that server"
-                    )
+            if not any(s.interface in app.interfaces for s in self.servers):
+                raise ValueError(
+                    f"app '{app.name}' ({'/'.join(sorted(app.interfaces))}) can run under none "
+                    "of the servers; add a server kind it supports"
+                )
             if app.locustfile is None and self.locustfile is None:
                 raise ValueError(
                     f"app '{app.name}' has no locustfile and the scenario sets none; "
                     "set 'locustfile' on the app or the scenario"
                 )
         return self
+
+    def servers_for(self, app: AppSpec) -> list[ServerConfig]:
+        """The server configs this app can run under (a WSGI-only app skips ASGI servers;
+        the sweep's plan lists the skipped pairs)."""
+        return [s for s in self.servers if s.interface in app.interfaces]
+
+    def locustfile_for(self, app: AppSpec) -> Path:
+        path = app.locustfile or self.locustfile
+        assert path is not None  # guaranteed by validation
+        return path

@@ -6,17 +6,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from estimator._model import Model
+from estimator.host import HostFacts
 from estimator.scenario import ServerConfig
 from estimator.stats import Estimate
-
-
-class HostFacts(Model):
-    """The machine that measured (a reference for the CPU speed factor)."""
-
-    cpu_model: str
-    logical_cpus: int
-    threads_per_core: int = Field(description="1: each logical CPU is a full core")
-    kernel: str
 
 
 class ConfigSummary(Model):
@@ -38,8 +30,8 @@ class ConfigSummary(Model):
         description="the load generator saturated first: the server can do at least this"
     )
     capacity_stop_reason: str = Field(description="why the capacity search stopped")
-    worker_uss_mb: Estimate = Field(description="M_w: private memory per worker")
-    shared_mb: Estimate = Field(description="M_0: PSS total minus workers' USS")
+    worker_uss_mb: Estimate = Field(description="M_w: private memory per worker, MiB")
+    shared_mb: Estimate = Field(description="M_0: PSS total minus workers' USS, MiB")
     workers: int = Field(ge=1)
     slots: int | None = Field(description="C: concurrent request slots; None for async")
     error_rate: float = Field(ge=0, le=1, description="failed/total at the steady rate")

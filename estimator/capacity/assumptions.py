@@ -1,0 +1,262 @@
+"""Every choice the capacity model makes that is not measured: named, defaulted, overridable
+(`Assumptions.with_overrides(["target_utilization=0.7"])`) and printed (`describe()`).
+
+Each field's description says why its default is what it is; docs/model.md has the long form.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from estimator._model import Model
+from estimator.capacity.errors import CapacityError
+from estimator.capacity.quota import (
+    DEFAULT_QUOTA_CURVE,
+    QuotaCurve,
+    QuotaPoint,
+    quota_curve_from_summaries,
+)
+from estimator.errors import describe_validation_error
+from estimator.store.summary import ConfigSummary
+
+WorkersRule = Literal["per-cpu", "gunicorn", "fixed"]
+
+
+class Assumptions(Model):
+    target_utilization: float = Field(
+        0.65,
+        gt=0,
+        le=1,
+        description="share of an instance's capacity planned for at the hour's mean rate: "
+        "headroom for bursts inside the hour and queueing (M/M/c response time climbs "
+        "steeply above ~70%); the middle of the 60-70% band of the design doc",
+    )
+    slo_caps_utilization: bool = Field(
+        True,
+        description="cap the utilisation by the one at which the measured config met its p95 "
+        "SLO (X_max ÷ the measuring host's saturation rate): the SLO, not only the CPU, sets "
+        "usable utilisation",
+    )
+    smt_yield: float = Field(
+        0.25,
+        ge=0,
+        le=1,
+        description="throughput the 2nd hyperthread of a core adds, relative to a full core "
+        "(published range 15-30%); `calibrate` or a measurement may replace it",
+    )
+    host_cpu_core_share: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="fraction of a full core one measuring CPU delivered; None: 1.0 when "
+        "the host reports 1 thread per core, else (1 + smt_yield) / 2 (its sibling busy)",
+    )
+    cpu_speed: float = Field(
+        1.0,
+        gt=0,
+        description="speed of a target core relative to a measuring-host core (>1: faster); "
+        "1.0 until `estimator calibrate` or a hand-set value says otherwise",
+    )
+    cpu_speed_overrides: dict[str, float] = Field(
+        default_factory=dict,
+        description="cpu_speed per target: keys are a family ('m7g'), 'fargate-<arch>', "
+        "'fargate', 'lambda-<arch>', 'lambda' or an arch ('arm64'); most specific wins",
+    )
+    worker_cpu_max: float = Field(
+        1.0,
+        gt=0,
+        description="CPUs one worker process can use: 1 with the GIL; raise for free-threaded "
+        "builds whose threads run in parallel",
+    )
+    os_reserve_gib: float = Field(
+        0.5,
+        ge=0,
+        description="memory for the OS, agents and page cache on an instance (a minimal Linux "
+        "AMI with an SSM/monitoring agent idles at a few hundred MiB)",
+    )
+    os_reserve_fraction: float = Field(
+        0.05,
+        ge=0,
+        lt=1,
+        description="plus this share of the instance memory (kernel structures, and the gap "
+        "between nominal memory and what the kernel reports as MemTotal)",
+    )
+    memory_headroom: float = Field(
+        0.10,
+        ge=0,
+        description="added to measured worker and shared memory: runs last minutes, long-lived "
+        "workers grow (caches, fragmentation)",
+    )
+    workers_rule: WorkersRule = Field(
+        "per-cpu",
+        description="workers on a target: 'per-cpu' = measured workers ÷ measured CPUs × vCPUs "
+        "(keeps the measured config's shape); 'gunicorn' = 2 × vCPUs + 1; 'fixed' = workers_fixed",
+    )
+    workers_fixed: int | None = Field(
+        None, ge=1, description="workers per instance or task when workers_rule = 'fixed'"
+    )
+    redundancy: int = Field(
+        1,
+        ge=0,
+        description="instances added to what the load needs (N+1): losing one instance or an "
+        "availability zone's worth must not breach the SLO",
+    )
+    min_instances: int = Field(
+        1,
+        ge=1,
+        description="fewest instances the load may need before redundancy; with redundancy 1 "
+        "the smallest fleet is 2 (two zones), the usual minimum for a stateless service",
+    )
+    burstable_mode: Literal["baseline", "unlimited"] = Field(
+        "baseline",
+        description="T instances: 'baseline' plans sustained load at their baseline CPU (above "
+        "it they throttle or bill surplus credits); 'unlimited' ignores the baseline (surplus "
+        "credits are not priced)",
+    )
+    quota_curve: QuotaCurve = Field(
+        default=DEFAULT_QUOTA_CURVE,
+        description="throughput at a fractional CPU quota (Fargate); the store's quota runs "
+        "replace it via quota_curve_from_summaries()",
+    )
+    lambda_memory_mb: int | None = Field(
+        None,
+        ge=128,
+        le=10240,
+        description="Lambda memory size; None: the smallest that holds the process (with "
+        "memory_headroom) and meets the p95 SLO",
+    )
+    lambda_concurrency_limit: int = Field(
+        1000,
+        ge=1,
+        description="concurrent executions allowed per region (AWS default account quota); a "
+        "plan above it is flagged",
+    )
+
+    @field_validator("cpu_speed_overrides")
+    @classmethod
+    def _speeds(cls, v: dict[str, float]) -> dict[str, float]:
+        bad = {k: s for k, s in v.items() if not s > 0}
+        if bad:
+            raise ValueError(f"speeds must be > 0, got {bad}")
+        return v
+
+    @model_validator(mode="after")
+    def _fixed(self) -> Assumptions:
+        if self.workers_rule == "fixed" and self.workers_fixed is None:
+            raise ValueError("workers_rule = 'fixed' needs workers_fixed (e.g. workers_fixed=4)")
+        return self
+
+    def speed_for(self, keys: Sequence[str]) -> tuple[float, str]:
+        """The CPU speed for the first key that has an override, else the default; with the
+        key that decided it."""
+        for k in keys:
+            if k in self.cpu_speed_overrides:
+                return self.cpu_speed_overrides[k], k
+        return self.cpu_speed, "default"
+
+    def host_core_share(self, threads_per_core: int) -> float:
+        if self.host_cpu_core_share is not None:
+            return self.host_cpu_core_share
+        return 1.0 if threads_per_core <= 1 else (1.0 + self.smt_yield) / 2.0
+
+    def reserve_gib(self, memory_gib: float) -> float:
+        return self.os_reserve_gib + self.os_reserve_fraction * memory_gib
+
+    def with_overrides(self, items: Sequence[str]) -> Assumptions:
+        """Apply 'name=value' items (values as JSON, else text); 'cpu_speed_overrides.m7g=1.1'
+        sets one key; 'quota_curve=0.25:0.19,0.5:0.42' sets the quota points."""
+        data: dict[str, Any] = self.model_dump()
+        for item in items:
+            key, sep, raw = item.partition("=")
+            key = key.strip()
+            if not sep or not key:
+                raise CapacityError(f"assumption '{item}': expected name=value, e.g. smt_yield=0.3")
+            name, _, sub = key.partition(".")
+            if name not in Assumptions.model_fields:
+                known = ", ".join(Assumptions.model_fields)
+                raise CapacityError(f"assumption '{name}' is unknown; use one of: {known}")
+            if name == "quota_curve":
+                data[name] = _parse_curve(raw).model_dump()
+            elif sub:
+                if not isinstance(data[name], dict):
+                    raise CapacityError(f"assumption '{key}': '{name}' has no keys; use {name}=…")
+                data[name] = {**data[name], sub: _parse_value(raw)}
+            else:
+                data[name] = _parse_value(raw)
+        try:
+            return Assumptions.model_validate(data)
+        except ValidationError as exc:
+            raise CapacityError(describe_validation_error(exc, "assumptions")) from None
+
+    def describe(self) -> list[AssumptionRow]:
+        """One row per assumption: value, default, whether it was overridden, and why."""
+        default = Assumptions()
+        rows = []
+        for name, field in Assumptions.model_fields.items():
+            value, base = getattr(self, name), getattr(default, name)
+            rows.append(
+                AssumptionRow(
+                    name=name,
+                    value=_show(name, value),
+                    default=_show(name, base),
+                    overridden=value != base,
+                    why=field.description or "",
+                )
+            )
+        return rows
+
+
+def with_measured_quota_curve(a: Assumptions, summaries: Sequence[ConfigSummary]) -> Assumptions:
+    """`a` with the quota curve fitted from the store's quota runs, unless the curve was set by
+    hand (anything but the default) or the store has no quota runs."""
+    if a.quota_curve != DEFAULT_QUOTA_CURVE:
+        return a
+    fitted = quota_curve_from_summaries(summaries)
+    return a if fitted is None else a.model_copy(update={"quota_curve": fitted})
+
+
+class AssumptionRow(Model):
+    name: str
+    value: str
+    default: str
+    overridden: bool
+    why: str
+
+
+def _show(name: str, value: object) -> str:
+    if isinstance(value, QuotaCurve):
+        return value.describe()
+    if value is None:
+        return "unset" if name == "workers_fixed" else "auto"
+    return str(value)
+
+
+def _parse_value(raw: str) -> Any:
+    raw = raw.strip()
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def _parse_curve(raw: str) -> QuotaCurve:
+    points = []
+    for part in raw.split(","):
+        q, sep, r = part.partition(":")
+        try:
+            points.append(QuotaPoint(quota=float(q), ratio=float(r)))
+        except (ValueError, ValidationError):
+            raise CapacityError(
+                f"quota_curve point '{part}': expected quota:ratio with both > 0, "
+                "e.g. quota_curve=0.25:0.19,0.5:0.42,1:1"
+            ) from None
+        if not sep:
+            raise CapacityError(f"quota_curve point '{part}': expected quota:ratio, e.g. 0.5:0.42")
+    try:
+        return QuotaCurve(points=sorted(points, key=lambda p: p.quota), source="set by hand")
+    except ValidationError as exc:
+        raise CapacityError(describe_validation_error(exc, "quota_curve")) from None

@@ -1,0 +1,236 @@
+"""Capacity of one instance (or Fargate task) for one measured configuration: the three
+limits, which one binds, and the lines that say how each number was computed."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from estimator._model import Model
+from estimator.capacity.assumptions import Assumptions
+from estimator.capacity.hardware import FargateTask, HardwareShape
+from estimator.capacity.inputs import Interval, MeasuredInputs, spread
+from estimator.capacity.limits import Evaluation, LimitName, Target, UtilSource, evaluate
+from estimator.store.summary import ConfigSummary
+
+
+class Limit(Model):
+    name: LimitName
+    rps: float | None = Field(description="req/s this limit allows; None: not limiting")
+    formula: str = Field(description="the arithmetic, with the numbers used")
+
+
+class InstanceCapacity(Model):
+    """Requests/s one target sustains for one configuration at the planned utilisation."""
+
+    config_key: str
+    target: HardwareShape | FargateTask = Field(discriminator="kind")
+    fits: bool = Field(description="False: not even one worker fits in memory")
+    capacity_rps: Interval = Field(description="0 when it does not fit")
+    binding: LimitName
+    limits: list[Limit]
+    workers: int = Field(description="workers run: min(rule, what fits in memory)")
+    workers_rule: int
+    workers_fit: int
+    slots: int | None = Field(description="concurrent requests held; None: async")
+    cores_equivalent: float = Field(description="V_eff in full cores")
+    quota_efficiency: float
+    cpu_speed: float
+    cpu_speed_key: str = Field(description="the cpu_speed_overrides key used, or 'default'")
+    utilization: float = Field(description="planned utilisation: min(target, SLO-limited)")
+    utilization_source: UtilSource
+    cpu_utilization: float = Field(description="utilisation of the CPU limit (burstable cap)")
+    slo_utilization: float = Field(description="measured: X_max ÷ host saturation")
+    service_time_ms: float = Field(description="S on the target (wait + CPU at its speed)")
+    memory_needed_gib: float = Field(description="shared + the rule's workers, with headroom")
+    memory_available_gib: float = Field(description="target memory after the OS reserve")
+    lower_bound: bool = Field(
+        description="the capacity rests on a generator-bound measurement: at least this"
+    )
+    measured_lower_bound: bool = Field(description="the measurement was generator-bound")
+    inputs: MeasuredInputs
+    assumptions: Assumptions
+    notes: list[str]
+
+    @property
+    def verdict(self) -> str:
+        if not self.fits:
+            return "does not fit"
+        bound = "≥ " if self.lower_bound else ""
+        return f"{bound}{self.capacity_rps.value:,.1f} req/s ({self.binding} binds)"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.4g} ms"
+
+
+def _rps(x: float | None) -> str:
+    return "not limiting" if x is None else f"{x:,.1f} req/s"
+
+
+def measured(summary: ConfigSummary | MeasuredInputs) -> MeasuredInputs:
+    return summary if isinstance(summary, MeasuredInputs) else MeasuredInputs.from_summary(summary)
+
+
+def build(
+    inputs: MeasuredInputs,
+    model: HardwareShape | FargateTask,
+    target: Target,
+    a: Assumptions,
+    *,
+    speed_key: str,
+    cores_text: str,
+) -> InstanceCapacity:
+    """Evaluate at the means and the CI corners and explain the result."""
+    ev = evaluate(inputs, target, a, inputs.point())
+    cap = spread(inputs, lambda p: evaluate(inputs, target, a, p).capacity, ev.capacity)
+    slots = None if inputs.slots_per_worker is None else ev.workers * inputs.slots_per_worker
+    needed = ev.memory_shared_mib + ev.workers_rule * ev.memory_per_worker_mib
+    lower = inputs.capacity_is_lower_bound and ev.utilization_source == "slo"
+    return InstanceCapacity(
+        config_key=inputs.key,
+        target=model,
+        fits=ev.fits,
+        capacity_rps=cap,
+        binding=ev.binding,
+        limits=_limits(inputs, ev, target, cores_text),
+        workers=ev.workers,
+        workers_rule=ev.workers_rule,
+        workers_fit=ev.workers_fit,
+        slots=slots,
+        cores_equivalent=target.cores,
+        quota_efficiency=target.quota_efficiency,
+        cpu_speed=target.speed,
+        cpu_speed_key=speed_key,
+        utilization=ev.utilization,
+        utilization_source=ev.utilization_source,
+        cpu_utilization=ev.cpu_utilization,
+        slo_utilization=ev.slo_utilization,
+        service_time_ms=ev.s_target * 1000,
+        memory_needed_gib=needed / 1024,
+        memory_available_gib=target.memory_mib / 1024,
+        lower_bound=lower,
+        measured_lower_bound=inputs.capacity_is_lower_bound,
+        inputs=inputs,
+        assumptions=a,
+        notes=_notes(inputs, ev, target, a, cap=cap, speed_key=speed_key, lower=lower),
+    )
+
+
+def _limits(inputs: MeasuredInputs, ev: Evaluation, t: Target, cores_text: str) -> list[Limit]:
+    eff = f" × quota efficiency {t.quota_efficiency:.3g}" if t.quota_efficiency != 1 else ""
+    cpu = (
+        f"X_cpu = V_eff {t.cores:.4g} ({cores_text}){eff} × utilisation "
+        f"{ev.cpu_utilization:.3g} ÷ D {_ms(ev.d_target)} = {_rps(ev.x_cpu)}"
+    )
+    if inputs.slots_per_worker is None:
+        per = f"min(async: no slot limit, {_rps(ev.per_worker)} per worker CPU)"
+    else:
+        per = f"min({inputs.slots_per_worker} slot(s) ÷ S {_ms(ev.s_target)}, worker CPU)"
+    conc = (
+        f"X_conc = {ev.workers_rule} worker(s) × {_rps(ev.per_worker)} each ({per}) × "
+        f"utilisation {ev.utilization:.3g} = {_rps(ev.x_conc)} (Little's law)"
+    )
+    if ev.x_mem is None:
+        mem = f"X_mem: not limiting ({ev.workers_fit} worker(s) fit ≥ {ev.workers_rule} wanted)"
+    else:
+        mem = (
+            f"X_mem = {ev.workers_fit} worker(s) that fit × {_rps(ev.per_worker)} × "
+            f"utilisation {ev.utilization:.3g} = {_rps(ev.x_mem)}"
+        )
+    return [
+        Limit(name="cpu", rps=ev.x_cpu, formula=cpu),
+        Limit(name="concurrency", rps=ev.x_conc, formula=conc),
+        Limit(name="memory", rps=ev.x_mem, formula=mem),
+    ]
+
+
+def _notes(
+    inputs: MeasuredInputs,
+    ev: Evaluation,
+    t: Target,
+    a: Assumptions,
+    *,
+    cap: Interval,
+    speed_key: str,
+    lower: bool,
+) -> list[str]:
+    p = inputs.point()
+    h = a.host_core_share(inputs.host.threads_per_core)
+    notes = [
+        f"D = {_ms(p.d)} CPU per request measured × host core share {h:.3g} ÷ cpu speed "
+        f"{t.speed:.3g} ({speed_key}) = {_ms(ev.d_target)} on the target",
+        f"S = {_ms(p.s_ms / 1000)} at low load = wait {_ms(max(0.0, p.s_ms / 1000 - p.d))} + CPU;"
+        f" on the target {_ms(ev.s_target)}",
+        f"workers: rule '{a.workers_rule}' gives {ev.workers_rule}; {ev.workers_fit} fit in "
+        f"memory (({t.memory_mib:,.0f} MiB available − shared "
+        f"{ev.memory_shared_mib:,.0f} MiB) ÷ {ev.memory_per_worker_mib:,.0f} MiB per worker, "
+        f"{a.memory_headroom:.0%} headroom included); running {ev.workers}",
+        f"utilisation = min(target {a.target_utilization:.3g}, SLO-limited "
+        f"{ev.slo_utilization:.3g} measured = X_max {p.x_max:,.1f} req/s ÷ host saturation) "
+        f"= {ev.utilization:.3g}"
+        + ("" if a.slo_caps_utilization else " (SLO cap disabled: target only)"),
+    ]
+    if t.cpu_cap is not None:
+        notes.append(f"burstable: CPU planned at its sustained baseline {t.cpu_cap:.0%} per vCPU")
+    if not ev.fits:
+        notes.append(
+            f"does not fit: one worker ({ev.memory_per_worker_mib:,.0f} MiB) + shared "
+            f"({ev.memory_shared_mib:,.0f} MiB) exceed the {t.memory_mib:,.0f} MiB available"
+        )
+    else:
+        n = min(
+            e.n
+            for e in (
+                inputs.cpu_s_per_request,
+                inputs.latency_low_ms,
+                inputs.capacity_rps,
+                inputs.worker_uss_mb,
+            )
+        )
+        spread_text = (
+            "no spread known: an input comes from a single repetition"
+            if n == 1
+            else f"{cap.low:,.1f}-{cap.high:,.1f} req/s over the inputs' 95% CIs"
+        )
+        notes.append(f"capacity = {_rps(cap.value)}, {ev.binding} binds; {spread_text}")
+    if lower:
+        notes.append(
+            "lower bound: the SLO-limited utilisation comes from a generator-bound run; "
+            "the server can do at least this"
+        )
+    elif inputs.capacity_is_lower_bound:
+        notes.append(
+            "the measured capacity was generator-bound, but the planned utilisation is below "
+            "what it showed, so this figure does not depend on it"
+        )
+    notes.extend(f"measurement warning: {w}" for w in inputs.warnings)
+    return notes
+
+
+def instance_capacity(
+    summary: ConfigSummary | MeasuredInputs,
+    shape: HardwareShape,
+    assumptions: Assumptions | None = None,
+) -> InstanceCapacity:
+    """Capacity of `shape` for one measured configuration."""
+    a = assumptions or Assumptions()
+    inputs = measured(summary)
+    speed, key = a.speed_for([shape.family, shape.arch])
+    extra = shape.vcpu - shape.physical_cores
+    cores = shape.physical_cores + a.smt_yield * extra
+    cores_text = (
+        f"{shape.physical_cores} core(s) + {a.smt_yield:g} × {extra} hyperthread(s)"
+        if extra
+        else f"{shape.physical_cores} core(s), 1 vCPU per core"
+    )
+    cap = shape.sustained_baseline() if a.burstable_mode == "baseline" else None
+    free_gib = shape.memory_gib - a.reserve_gib(shape.memory_gib)
+    target = Target(
+        vcpus=float(shape.vcpu),
+        cores=cores,
+        quota_efficiency=1.0,
+        memory_mib=max(0.0, free_gib) * 1024,
+        speed=speed,
+        cpu_cap=cap,
+    )
+    return build(inputs, shape, target, a, speed_key=key, cores_text=cores_text)

@@ -1,0 +1,201 @@
+"""`estimator run | runs | show | compare`: measure a scenario, list and inspect results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from rich.table import Table
+
+from estimator.cli._common import add_results_arg, console, open_store, results_path
+from estimator.cli._progress import RichObserver, describe_result
+from estimator.scenario.loader import builtin_scenarios, load_scenario
+from estimator.store.compare import compare_configs
+from estimator.store.runs import Store
+from estimator.sweep import plan_sweep, run_sweep
+
+ORDER = 20
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "run",
+        help="measure a scenario (apps × interpreters × server configs) into the results store",
+        description="Run a scenario's matrix. Finished cells are kept and skipped on the next "
+        f"run (resume); shipped scenarios: {', '.join(sorted(builtin_scenarios()))}.",
+    )
+    p.add_argument("scenario", help="a scenario .toml file or a shipped scenario name")
+    add_results_arg(p)
+    p.add_argument("--force", action="store_true", help="re-run cells already in the store")
+    p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("runs", help="list the runs in the results store")
+    add_results_arg(p)
+    p.add_argument("--status", choices=["ok", "failed", "interrupted"])
+    p.add_argument("--app")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_runs)
+
+    p = sub.add_parser("show", help="one run in full (--json: everything it recorded)")
+    p.add_argument("run_id", metavar="RUN", help="a run id (a unique prefix is enough)")
+    add_results_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser(
+        "compare",
+        help="do two measured configurations differ significantly? (Welch's t-test)",
+        description="Select each configuration by words of its key, e.g. "
+        "'flask 3.11 sync w2' vs 'flask 3.13 sync w2'.",
+    )
+    p.add_argument("a")
+    p.add_argument("b")
+    add_results_arg(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_compare)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    out = console()
+    scenario = load_scenario(args.scenario)
+    with Store(results_path(args)) as store:
+        plan = plan_sweep(scenario, store, force=args.force)
+        out.print(
+            f"scenario [bold]{scenario.name}[/]: {len(plan.cells)} cells "
+            f"({len(plan.to_run)} to run, {len(plan.cells) - len(plan.to_run)} already done); "
+            f"variants: {', '.join(v.name for v in plan.variants) or 'none'}; "
+            f"results: {store.path}"
+        )
+        for line in [*plan.missing, *plan.skipped_pairs, *plan.warnings]:
+            out.print(f"  [yellow]note:[/] {line}")
+        if args.dry_run:
+            for c in plan.cells:
+                out.print(f"  {'done ' if c.done else 'to run'} {c.cell.label}")
+            return 0
+        observer = RichObserver(out)
+        try:
+            report = run_sweep(plan, store, observer=observer)
+        finally:
+            observer.stop()
+    ok = sum(r.status == "ok" for r in report.ran)
+    out.print(
+        f"{ok} ok, {len(report.failed)} failed, {report.skipped_done} skipped (already done) "
+        f"in {report.seconds / 60:.1f} min; next: `estimator estimate --peak-rps N`"
+    )
+    if report.interrupted:
+        out.print("interrupted: finished cells are kept; run the same command to resume")
+        return 130
+    return 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        rows = store.rows(status=args.status, app=args.app)
+    if args.json:
+        print(json.dumps([r.model_dump(mode="json") for r in rows], indent=2))
+        return 0
+    out = console()
+    if not rows:
+        out.print(f"no runs in {results_path(args)}; `estimator run quick` measures the samples")
+        return 0
+    table = Table(header_style="bold")
+    for col in (
+        "run",
+        "started",
+        "app",
+        "variant",
+        "server",
+        "rep",
+        "status",
+        "capacity req/s",
+        "CPU ms/req",
+    ):
+        table.add_column(col)
+    for r in rows:
+        cap = (
+            ""
+            if r.capacity_rps is None
+            else f"{'≥ ' if r.capacity_lower_bound else ''}{r.capacity_rps:,.0f}"
+        )
+        cpu = "" if r.cpu_s_per_request is None else f"{r.cpu_s_per_request * 1000:.2f}"
+        status = r.status if r.status == "ok" else f"{r.status}: {r.failure or ''}"[:80]
+        started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started_at))
+        table.add_row(
+            r.id, started, r.app, r.variant, r.server, str(r.repetition + 1), status, cap, cpu
+        )
+    out.print(table)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        result = store.get(args.run_id)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    out = console()
+    out.print(describe_result(result))
+    out.print(f"run dir: {result.run_dir}")
+    table = Table(header_style="bold", title="phases")
+    for col in (
+        "phase",
+        "target",
+        "achieved",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "CPU ms/req",
+        "USS MiB",
+        "gen CPU",
+    ):
+        table.add_column(col)
+    for p in result.phases:
+        lat = p.load.latency
+        table.add_row(
+            p.load.name,
+            "closed" if p.load.target_rate is None else f"{p.load.target_rate:.0f}",
+            f"{p.load.throughput_rps:.0f}",
+            _ms(lat.p50_ms),
+            _ms(lat.p95_ms),
+            _ms(lat.p99_ms),
+            f"{p.load.error_rate:.1%}",
+            "" if p.cpu_s_per_request is None else f"{p.cpu_s_per_request * 1000:.2f}",
+            ""
+            if not p.server or p.server.worker_uss_mib is None
+            else f"{p.server.worker_uss_mib:.0f}",
+            ""
+            if not p.server
+            else f"{p.server.generator_cpu_busiest:.0%}" + (" BOUND" if p.generator_bound else ""),
+        )
+    out.print(table)
+    for w in [*result.warnings, *result.mismatches]:
+        out.print(f"[yellow]warning:[/] {w}")
+    return 0
+
+
+def _ms(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        result = compare_configs(store.results(), args.a, args.b)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    out = console()
+    out.print(f"A = {result.a}\nB = {result.b}")
+    table = Table(header_style="bold")
+    for col in ("metric", "A mean", "B mean", "B/A", "verdict"):
+        table.add_column(col)
+    for m in result.metrics:
+        mean_a, mean_b = sum(m.a) / len(m.a), sum(m.b) / len(m.b)
+        ratio = "" if m.ratio is None else f"{m.ratio:.3f}"
+        table.add_row(
+            f"{m.metric} ({m.unit})", f"{mean_a:,.2f}", f"{mean_b:,.2f}", ratio, m.verdict
+        )
+    out.print(table)
+    return 0

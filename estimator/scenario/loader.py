@@ -1,0 +1,112 @@
+"""Read a scenario from TOML (a file, or the name of a shipped scenario) into the typed model.
+
+Relative paths in a file resolve against the file's directory. An app given as a string names
+a sample app ("flask", "django", "fastapi"); a locustfile given as a bare name names a shipped
+load test ("mix", "compute", "upstream", "products").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from estimator.errors import ConfigError, describe_validation_error
+from estimator.scenario.models import Scenario
+
+BUILTIN_PACKAGE = "estimator.scenario.builtin"
+
+
+def builtin_scenarios() -> dict[str, Path]:
+    """Shipped scenarios by name."""
+    root = resources.files(BUILTIN_PACKAGE)
+    return {
+        Path(entry.name).stem: Path(str(entry))
+        for entry in root.iterdir()
+        if entry.name.endswith(".toml")
+    }
+
+
+def resolve_scenario_path(ref: str | Path) -> Path:
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ConfigError(f"scenario file '{path}' not found; give a path to a .toml file")
+        return path
+    shipped = builtin_scenarios()
+    if str(ref) in shipped:
+        return shipped[str(ref)]
+    raise ConfigError(
+        f"scenario '{ref}' is neither a file nor a shipped scenario; "
+        f"shipped: {', '.join(sorted(shipped))}"
+    )
+
+
+def load_scenario(ref: str | Path) -> Scenario:
+    path = resolve_scenario_path(ref)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    raw.setdefault("name", path.stem)
+    return scenario_from_dict(raw, base_dir=path.parent, source=str(path))
+
+
+def scenario_from_dict(raw: dict[str, Any], *, base_dir: Path, source: str) -> Scenario:
+    data = dict(raw)
+    if "apps" in data:
+        data["apps"] = [_app(a, base_dir, source, i) for i, a in enumerate(_list(data["apps"]))]
+    if isinstance(data.get("locustfile"), str):
+        data["locustfile"] = _locustfile(data["locustfile"], base_dir)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, source)) from None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _app(value: Any, base_dir: Path, source: str, index: int) -> Any:
+    if isinstance(value, str):
+        from estimator.scenario.builtin_apps import SAMPLE_APPS
+
+        if value not in SAMPLE_APPS:
+            raise ConfigError(
+                f"{source}: apps[{index}] = '{value}' is not a sample app "
+                f"({', '.join(sorted(SAMPLE_APPS))}); describe your app as a table instead "
+                "(see `estimator init`)"
+            )
+        return SAMPLE_APPS[value]
+    if not isinstance(value, dict):
+        return value  # the model reports the type error with its key
+    app = dict(value)
+    directory = base_dir / str(app.get("directory", "."))
+    app["directory"] = directory.resolve()
+    if isinstance(app.get("locustfile"), str):
+        app["locustfile"] = _locustfile(app["locustfile"], base_dir)
+    return app
+
+
+def _locustfile(value: str, base_dir: Path) -> Path:
+    if "/" not in value and not value.endswith(".py"):
+        from estimator.scenario.builtin_apps import LOADTESTS
+
+        if value in LOADTESTS:
+            return LOADTESTS[value]
+    return (base_dir / value).resolve()
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """Content hash of what determines the measurements (not the name)."""
+    payload = scenario.model_dump(mode="json", exclude={"name"})
+    blob = json.dumps(payload, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]

@@ -1,0 +1,135 @@
+"""The SQLite file: connection settings and versioned schema migrations.
+
+The schema version lives in `PRAGMA user_version`; `MIGRATIONS[i]` upgrades version i to i+1.
+Opening a store written by a newer estimator is refused with a message, never "fixed".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from estimator.errors import StoreError
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: runs, phases, per-endpoint stats, time series, failure reasons
+    """
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        cell_key TEXT NOT NULL,
+        scenario TEXT NOT NULL,
+        scenario_hash TEXT NOT NULL,
+        app TEXT NOT NULL,
+        variant TEXT NOT NULL,
+        server TEXT NOT NULL,
+        repetition INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'interrupted')),
+        failure TEXT,
+        started_at REAL NOT NULL,
+        ended_at REAL,
+        capacity_rps REAL,
+        capacity_lower_bound INTEGER,
+        cpu_s_per_request REAL,
+        result_json TEXT NOT NULL
+    );
+    CREATE INDEX runs_cell ON runs (cell_key, status);
+    CREATE INDEX runs_config ON runs (app, variant, server);
+    CREATE TABLE phases (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        target_rps REAL,
+        users INTEGER NOT NULL,
+        duration_s REAL NOT NULL,
+        requests INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        throughput_rps REAL NOT NULL,
+        p50_ms REAL, p90_ms REAL, p95_ms REAL, p99_ms REAL, max_ms REAL, mean_ms REAL,
+        server_cpu_s REAL,
+        cpu_s_per_request REAL,
+        worker_uss_mb REAL,
+        total_pss_mb REAL,
+        generator_cpu REAL,
+        generator_bound INTEGER NOT NULL,
+        PRIMARY KEY (run_id, idx)
+    );
+    CREATE TABLE endpoint_stats (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        phase_idx INTEGER NOT NULL,
+        endpoint TEXT NOT NULL,
+        requests INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        p50_ms REAL, p95_ms REAL, p99_ms REAL, mean_ms REAL,
+        PRIMARY KEY (run_id, phase_idx, endpoint)
+    );
+    CREATE TABLE series (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        t REAL NOT NULL,
+        phase TEXT NOT NULL,
+        rps REAL, p95_ms REAL, failures INTEGER,
+        server_cpu REAL, worker_uss_mb REAL, worker_pss_mb REAL, generator_cpu REAL
+    );
+    CREATE INDEX series_run ON series (run_id, t);
+    CREATE TABLE failures (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        phase_idx INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        count INTEGER NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (and migrate) the store. `create=False` refuses a missing file."""
+    if not path.exists():
+        if not create:
+            raise StoreError(
+                f"results store '{path}' does not exist; run `estimator run quick` to measure, "
+                "or pass --results PATH"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"results store '{path}' is not a readable SQLite database ({exc}); "
+            "pass another --results PATH"
+        ) from None
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"results store '{path}' has schema {version}, newer than this estimator's "
+            f"{SCHEMA_VERSION}; upgrade estimator or use another --results file"
+        )
+    for target in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) == target:  # another process may have migrated meanwhile
+                for statement in _statements(MIGRATIONS[target]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]

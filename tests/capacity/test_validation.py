@@ -1,0 +1,58 @@
+"""Predicting held-out runs by hand. Fitted: sync, 1 worker, 1 CPU, D = 4 ms, S = 5 ms,
+X_max = 150 → ρ_SLO = 150 ÷ min(250, 200) = 0.75."""
+
+from __future__ import annotations
+
+import pytest
+
+from estimator.capacity import Assumptions, predict_measured, validation_table
+from tests.capacity.factory import est, summary
+
+FITTED = summary(key="sync w1")
+
+
+def test_another_worker_count() -> None:
+    held = summary(key="sync w2", workers=2, x_max=est(180.0, 170.0, 190.0))
+    row = predict_measured(FITTED, held)
+    # 2 workers × 200/s = 400 > 1 CPU ÷ 4 ms = 250: the CPU saturates; × 0.75 = 187.5
+    assert row.predicted_rps == pytest.approx(187.5)
+    assert row.binding == "cpu"
+    assert row.error_pct == pytest.approx((187.5 - 180) / 180 * 100)  # +4.17%
+    assert row.within_ci
+    assert row.differs_in == "server gunicorn-sync w1 → gunicorn-sync w2"
+
+
+def test_half_cpu_quota() -> None:
+    held = summary(key="sync w1 q0.5", quota=0.5, x_max=est(63.0, 60.0, 66.0))
+    row = predict_measured(FITTED, held)
+    # 0.5 CPU × efficiency 0.84 × 0.75 ÷ 4 ms = 78.75
+    assert row.predicted_rps == pytest.approx(78.75)
+    assert row.error_pct == pytest.approx((78.75 - 63) / 63 * 100)
+    assert not row.within_ci
+    assert "quota none → 0.5" in row.differs_in
+
+
+def test_upstream_endpoint_sync_to_gthread() -> None:
+    fitted = summary(key="upstream sync", d_ms=2.0, s_ms=22.0, x_max=40.0)  # ρ = 0.88
+    held = summary(
+        key="upstream gthread",
+        kind="gunicorn-gthread",
+        threads=4,
+        d_ms=2.1,
+        s_ms=22.5,
+        x_max=150.0,
+    )
+    row = predict_measured(fitted, held)
+    # 4 slots ÷ 22 ms × 0.88 = 160 (the CPU would allow 500 × 0.88 = 440)
+    assert row.predicted_rps == pytest.approx(160.0)
+    assert row.binding == "concurrency"
+    assert row.error_pct == pytest.approx(10 / 150 * 100)
+
+
+def test_table_and_lower_bound_flag() -> None:
+    held = [summary(key="b", workers=2, x_max=200.0, lower_bound=True), summary(key="c")]
+    rows = validation_table(FITTED, held, Assumptions())
+    assert [r.held_out_key for r in rows] == ["b", "c"]
+    assert rows[0].measured_lower_bound
+    assert rows[1].predicted_rps == pytest.approx(150.0)  # a repeat predicts itself
+    assert rows[1].differs_in == "nothing (a repeat)"
