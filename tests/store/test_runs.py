@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from estimator.errors import StoreError
+from estimator.store.runs import Store
+from tests.fixtures import fixture_runs, fixture_store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(fixture_store(tmp_path / "r.sqlite"))
+
+
+def test_round_trip_keeps_every_field(store: Store) -> None:
+    runs = fixture_runs()
+    for run in runs:
+        assert store.get(run.id) == run
+    assert store.results() == runs
+
+
+def test_rows_and_filters(store: Store) -> None:
+    rows = store.rows()
+    assert len(rows) == 16
+    assert {r.app for r in store.rows(app="flask")} == {"flask"}
+    assert all(r.status == "ok" for r in rows)
+    first = fixture_runs()[0]
+    row = next(r for r in rows if r.id == first.id)
+    assert first.capacity is not None
+    assert row.capacity_rps == first.capacity.capacity_rps
+    assert row.cpu_s_per_request == first.steady[0].cpu_s_per_request
+    assert row.config_key == first.config_key
+
+
+def test_get_by_prefix_and_errors(store: Store) -> None:
+    run = fixture_runs()[3]
+    assert store.get(run.id[:8]).id == run.id
+    with pytest.raises(StoreError, match="no run 'zzz'"):
+        store.get("zzz")
+    with pytest.raises(StoreError, match="is ambiguous"):
+        store.get("")
+
+
+def test_phases_endpoints_and_series_are_flattened(store: Store) -> None:
+    run = fixture_runs()[0]
+    phases = store.conn.execute(
+        "SELECT name, requests, throughput_rps FROM phases WHERE run_id = ? ORDER BY idx",
+        (run.id,),
+    ).fetchall()
+    assert [p["name"] for p in phases] == [p.load.name for p in run.phases]
+    assert [p["requests"] for p in phases] == [p.load.requests for p in run.phases]
+    endpoints = store.conn.execute(
+        "SELECT COUNT(*) FROM endpoint_stats WHERE run_id = ?", (run.id,)
+    ).fetchone()[0]
+    assert endpoints == sum(len(p.load.endpoints) for p in run.phases)
+    series = store.series(run.id)
+    assert len(series) == sum(len(p.load.series) for p in run.phases)
+    assert sum(s["rps"] for s in series) == sum(
+        pt.requests for p in run.phases for pt in p.load.series
+    )
+
+
+def test_completed_keys_and_interrupted(store: Store) -> None:
+    runs = fixture_runs()
+    assert store.completed_keys() == {r.cell_key for r in runs}
+    interrupted = runs[0].model_copy(update={"id": "int0", "status": "interrupted"})
+    store.save(interrupted)
+    assert store.completed_keys() == {r.cell_key for r in runs}
+    assert len(store.rows(status="interrupted")) == 1
+    store.forget_interrupted(runs[0].cell_key)
+    assert store.rows(status="interrupted") == []
+    assert len(store.rows()) == 16
+
+
+def test_failed_run_is_kept_with_reason(tmp_path: Path) -> None:
+    run = fixture_runs()[0]
+    failed = run.model_copy(
+        update={
+            "id": "f1",
+            "status": "failed",
+            "failure": "boom",
+            "failure_stage": "server",
+            "phases": [],
+            "capacity": None,
+        }
+    )
+    with Store(tmp_path / "r.sqlite") as store:
+        store.save(failed)
+        (row,) = store.rows(status="failed")
+        assert (row.failure, row.capacity_rps, row.cpu_s_per_request) == ("boom", None, None)
+        assert store.completed_keys() == {run.cell_key}
