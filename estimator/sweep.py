@@ -5,6 +5,9 @@
 - Survives a failing cell: `measure` returns a failed `RunResult` (stored with its reason) and
   the sweep goes on. Variants that are not installed are stored as failed cells, named, with
   how to get them.
+- With a `preflight` (the CLI passes `estimator.preflight.preflight`), each app × variant is
+  checked once before its first cell; when that fails, its cells are stored as failed with
+  the preflight's message (no run is attempted) and the sweep goes on with the others.
 - Ctrl-C (or SIGTERM, which the CLI turns into KeyboardInterrupt) stops the current cell
   cleanly (its processes are stopped by their context managers), records it as interrupted
   and keeps everything finished; the report says it was interrupted.
@@ -27,6 +30,7 @@ from estimator.interpreters import (
     plan_variants,
 )
 from estimator.measure import CellSpec, RunResult, cell_key, cells, measure, skipped_result
+from estimator.preflight import PreflightResult
 from estimator.scenario import Scenario
 from estimator.store.runs import Store
 
@@ -70,6 +74,11 @@ class SweepObserver:
     def cell_started(self, index: int, planned: PlannedCell) -> None: ...
     def phase(self, planned: PlannedCell, phase: str) -> None: ...
     def cell_finished(self, index: int, result: RunResult) -> None: ...
+    def preflight_started(self, planned: PlannedCell) -> None: ...
+    def preflight_finished(self, result: PreflightResult) -> None: ...
+
+
+Preflight = Callable[[CellSpec, ResolvedVariant], PreflightResult]
 
 
 def plan_sweep(
@@ -119,20 +128,26 @@ def run_sweep(
     observer: SweepObserver | None = None,
     runs_dir: Path | None = None,
     measure_cell: Callable[..., RunResult] = measure,
+    preflight: Preflight | None = None,
 ) -> SweepReport:
     obs = observer or SweepObserver()
     obs.start(plan)
     started = time.monotonic()
     ran: list[RunResult] = []
+    checked: dict[tuple[str, str], PreflightResult] = {}
     todo = plan.to_run
     for index, planned in enumerate(todo):
         obs.cell_started(index, planned)
         store.forget_interrupted(planned.key)
         try:
+            check = _preflight(planned, preflight, checked, obs)
             if planned.variant is None:
                 result = skipped_result(
                     planned.cell, planned.reason or "not installed", "interpreter"
                 )
+            elif check is not None and not check.ok:
+                failed = skipped_result(planned.cell, check.message or "", check.stage)
+                result = check.as_failed(failed)
             else:
                 result = measure_cell(
                     planned.cell,
@@ -158,3 +173,20 @@ def run_sweep(
         interrupted=False,
         seconds=time.monotonic() - started,
     )
+
+
+def _preflight(
+    planned: PlannedCell,
+    preflight: Preflight | None,
+    checked: dict[tuple[str, str], PreflightResult],
+    obs: SweepObserver,
+) -> PreflightResult | None:
+    """The preflight of the cell's app × variant: run before its first cell, then reused."""
+    if preflight is None or planned.variant is None:
+        return None
+    key = (planned.cell.app.name, planned.cell.variant)
+    if key not in checked:
+        obs.preflight_started(planned)
+        checked[key] = preflight(planned.cell, planned.variant)
+        obs.preflight_finished(checked[key])
+    return checked[key]

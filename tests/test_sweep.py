@@ -44,7 +44,7 @@ def scenario(tmp_path: Path, **changes: Any) -> Scenario:
 class FakeMeasure:
     """Returns a recorded result re-labelled for the cell; can fail or be interrupted."""
 
-    def __init__(self, fail: set[str] = frozenset(), interrupt_at: int | None = None) -> None:
+    def __init__(self, fail: frozenset[str] = frozenset(), interrupt_at: int | None = None) -> None:
         self.template = fixture_runs()[0]
         self.calls: list[str] = []
         self.fail = fail
@@ -84,7 +84,7 @@ def test_plan_order_and_skipped_pairs(tmp_path: Path) -> None:
 
 def test_sweep_stores_everything_and_resumes(tmp_path: Path) -> None:
     sc = scenario(tmp_path, repetitions=1)
-    fake = FakeMeasure(fail={"cpython-3.13"})
+    fake = FakeMeasure(fail=frozenset({"cpython-3.13"}))
     with Store(tmp_path / "r.sqlite") as store:
         report = run_sweep(
             plan_sweep(sc, store, interpreters=INTERPRETERS), store, measure_cell=fake

@@ -10,10 +10,12 @@ from rich.table import Table
 
 from estimator.cli._common import add_results_arg, console, open_store, results_path
 from estimator.cli._progress import RichObserver, describe_result
+from estimator.cli.init import print_preflight
+from estimator.preflight import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
 from estimator.store.compare import compare_configs
 from estimator.store.runs import Store
-from estimator.sweep import plan_sweep, run_sweep
+from estimator.sweep import PlannedCell, plan_sweep, run_sweep
 
 ORDER = 20
 
@@ -29,6 +31,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_results_arg(p)
     p.add_argument("--force", action="store_true", help="re-run cells already in the store")
     p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
+    p.add_argument(
+        "--no-preflight",
+        action="store_true",
+        help="skip the quick check of each app × variant before its runs",
+    )
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser("runs", help="list the runs in the results store")
@@ -74,9 +81,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             for c in plan.cells:
                 out.print(f"  {'done ' if c.done else 'to run'} {c.cell.label}")
             return 0
-        observer = RichObserver(out)
+        observer = _Observer(out)
         try:
-            report = run_sweep(plan, store, observer=observer)
+            check = None if args.no_preflight else preflight
+            report = run_sweep(plan, store, observer=observer, preflight=check)
         finally:
             observer.stop()
     ok = sum(r.status == "ok" for r in report.ran)
@@ -88,6 +96,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         out.print("interrupted: finished cells are kept; run the same command to resume")
         return 130
     return 0
+
+
+class _Observer(RichObserver):
+    """The progress bar, plus one line per preflight."""
+
+    def preflight_started(self, planned: PlannedCell) -> None:
+        assert self.task is not None
+        cell = planned.cell
+        self.progress.update(self.task, description=f"preflight {cell.variant} × {cell.app.name}")
+
+    def preflight_finished(self, result: PreflightResult) -> None:
+        print_preflight(result, self.progress.console)
 
 
 def cmd_runs(args: argparse.Namespace) -> int:

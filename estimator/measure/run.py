@@ -91,6 +91,10 @@ def requirement_set(cell: CellSpec, variant: ResolvedVariant) -> RequirementSet:
         specifiers=[*cell.app.packages, *servers],
         setup=cell.app.setup,
         workdir=cell.app.directory,
+        # once per environment, not per run: variables naming the run's directory don't apply
+        setup_env={k: v for k, v in cell.app.env.items() if "{run_dir}" not in v}
+        if cell.app.setup
+        else {},
     )
 
 
@@ -304,7 +308,7 @@ def _phases(
 
 
 def _note_warmup(run: _Run, warmup: WarmupResult) -> None:
-    if warmup.warmup_s > 0.8 * run.cell.load.warmup_max_s:
+    if warmup.converged and warmup.warmup_s > 0.8 * run.cell.load.warmup_max_s:
         run.warnings.append(
             f"warm-up took {warmup.warmup_s:.0f} s of at most {run.cell.load.warmup_max_s:.0f} s: "
             "raise load.warmup_max_s if this interpreter (a JIT) needs longer"

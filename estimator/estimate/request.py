@@ -1,0 +1,78 @@
+"""What an estimate is asked for: every input the CLI (or a caller) gives, recorded whole in
+the report so the numbers can be reproduced."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from estimator._model import Model
+from estimator.capacity import TrafficProfile
+from estimator.pricing import Arch, Catalog, Purchase, load_catalog
+from estimator.pricing.models import valid_region
+
+FleetMode = Literal["autoscaled", "fixed"]
+FLEET_MODES: tuple[FleetMode, ...] = ("autoscaled", "fixed")
+
+
+class EstimateRequest(Model):
+    """The inputs of one estimate. Money as Decimal; JSON carries it as strings."""
+
+    traffic: TrafficProfile = Field(description="24 hourly mean rates (req/s) of a typical day")
+    profile: str | None = Field(
+        None, description="the --profile preset the traffic came from; None: a --traffic file"
+    )
+    region: str
+    purchase: Purchase = "on-demand"
+    fleet: FleetMode = Field(
+        "autoscaled",
+        description="which fleet's cost ranks: 'autoscaled' (instances follow the hourly "
+        "traffic) or 'fixed' (the peak count all month); both are shown",
+    )
+    arch: Arch | None = Field(None, description="only this architecture (None: both)")
+    families: list[str] = Field(default_factory=list, description="only these families")
+    max_usd_per_hour: Decimal | None = Field(
+        None, ge=0, description="only instance types at most this price per hour"
+    )
+    assume: list[str] = Field(
+        default_factory=list, description="assumption overrides, 'name=value' (docs/model.md)"
+    )
+    baseline: list[str] = Field(
+        default_factory=list,
+        description="baseline selectors (words of a configuration key, one per app); empty: "
+        "per app the oldest CPython with gunicorn sync workers and the fewest workers",
+    )
+    include_serverless: bool = Field(True, description="price Fargate and Lambda too")
+    discount_pct: Decimal | None = Field(None, description="negotiated discount on list prices")
+    custom_prices: str | None = Field(None, description="custom price CSV used as given")
+    user_catalog: bool = Field(True, description="use prices fetched by `pricing refresh`")
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        if not valid_region(v):
+            raise ValueError("an AWS region name such as 'us-east-1'")
+        return v
+
+    def filters(self) -> dict[str, str]:
+        """The instance filters in force, for reports."""
+        out = {"region": self.region, "purchase": self.purchase}
+        if self.arch:
+            out["arch"] = self.arch
+        if self.families:
+            out["family"] = ",".join(self.families)
+        if self.max_usd_per_hour is not None:
+            out["max $/hour"] = f"{self.max_usd_per_hour:f}"
+        return out
+
+
+def load_request_catalog(request: EstimateRequest) -> Catalog:
+    """The price catalog with the request's overrides (discount, custom prices) applied."""
+    return load_catalog(
+        discount_pct=request.discount_pct,
+        custom_prices=Path(request.custom_prices) if request.custom_prices else None,
+        user_catalog=request.user_catalog,
+    )

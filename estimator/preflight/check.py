@@ -1,0 +1,256 @@
+"""The preflight of one app under one interpreter variant, before any measured run:
+
+1. the environment installs (the app's requirements, the server, the setup commands),
+2. the app's entry point imports in it, is the interface the server needs, and its health
+   path does not answer a redirect or a 4xx (checked in-process: fails in seconds instead
+   of waiting for the server's ready timeout),
+3. the server starts and answers the health path,
+4. the locustfile loads and its first requests succeed (a short closed-loop burst).
+
+Every failure is one line naming the variant, the app, the step and the cause (with the
+server log's last lines kept aside); every process started is stopped by its context
+manager whatever happens. The environment is the one `measure` uses (same key), so a
+passed preflight leaves it ready for the runs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import traceback
+import uuid
+from pathlib import Path
+
+from estimator import paths
+from estimator.errors import ConfigError, EstimatorError, LoadError, ProvisionError
+from estimator.interpreters import Environment, ResolvedVariant, provision
+from estimator.load import PhaseLoad, PhaseSpec, load_generator
+from estimator.measure import CellSpec, cells
+from estimator.measure.run import requirement_set
+from estimator.preflight.models import STEP_TEXT, PreflightResult, PreflightStep
+from estimator.preflight.probe import AppProbe, describe_import_failure, probe_app
+from estimator.scenario import Scenario
+from estimator.serve import ServerFailure, generator_cpus, logs, placement_for, serve
+
+READY_TIMEOUT_S = 90.0
+"""As long as a measured run waits: a preflight must not fail an app a run would accept."""
+BURST_S = 1.0
+BURST_USERS = 2
+_SETUP = re.compile(
+    r"setup command (?P<cmd>\[.*\]) failed \((?P<exit>[^)]*)\); full log: (?P<log>.+)$"
+)
+
+
+def first_cells(scenario: Scenario, variants: list[str]) -> list[CellSpec]:
+    """What a preflight checks: per app × variant, its first cell (the app's first server
+    config, repetition 1), in sweep order."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for cell in cells(scenario, variants):
+        key = (cell.app.name, cell.variant)
+        if key not in seen:
+            seen.add(key)
+            out.append(cell)
+    return out
+
+
+class _Failed(Exception):
+    def __init__(self, step: PreflightStep, cause: str, log_tail: list[str] | None = None):
+        super().__init__(cause)
+        self.step = step
+        self.cause = cause
+        self.log_tail = log_tail or []
+
+
+def preflight(
+    cell: CellSpec,
+    variant: ResolvedVariant,
+    *,
+    runs_dir: Path | None = None,
+    ready_timeout: float = READY_TIMEOUT_S,
+    burst_s: float = BURST_S,
+) -> PreflightResult:
+    """Check `cell.app` under `variant` with `cell.server`; never raises for a problem of
+    the app (the result says what failed), only KeyboardInterrupt propagates."""
+    base = runs_dir or paths.data_dir() / "preflight"
+    run_dir = base / f"{cell.app.name}-{variant.name}-{uuid.uuid4().hex[:8]}"
+    started = time.monotonic()
+    checks: list[str] = []
+    head = {"app": cell.app.name, "variant": variant.name, "server": cell.server.label}
+    try:
+        env = _environment(cell, variant, checks)
+        _import(env, cell, variant, run_dir, checks)
+        _serve_and_load(
+            env,
+            cell,
+            variant,
+            run_dir=run_dir,
+            ready_timeout=ready_timeout,
+            burst_s=burst_s,
+            checks=checks,
+        )
+    except Exception as exc:  # a bug must not cost the sweep its other variants
+        failed = exc if isinstance(exc, _Failed) else _internal(exc, run_dir)
+        result = PreflightResult(
+            **head,
+            ok=False,
+            step=failed.step,
+            log_tail=failed.log_tail,
+            checks=checks,
+            seconds=round(time.monotonic() - started, 2),
+            run_dir=run_dir if run_dir.exists() else None,
+        )
+        message = f"{result.label}: {STEP_TEXT[failed.step]}: {failed.cause}"
+        return result.model_copy(update={"message": message})
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return PreflightResult(
+        **head, ok=True, checks=checks, seconds=round(time.monotonic() - started, 2)
+    )
+
+
+def _internal(exc: Exception, run_dir: Path) -> _Failed:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    trace = run_dir / "error.txt"
+    trace.write_text(traceback.format_exc())
+    return _Failed("internal", f"{type(exc).__name__}: {exc} (traceback in {trace})")
+
+
+def _environment(cell: CellSpec, variant: ResolvedVariant, checks: list[str]) -> Environment:
+    try:
+        env = provision(variant, requirement_set(cell, variant))
+    except ProvisionError as exc:
+        m = _SETUP.search(exc.message)
+        if m is None:
+            raise _Failed("environment", exc.message) from None
+        log = Path(m["log"])
+        tail = logs.tail(log, 40)
+        starts = [i for i, line in enumerate(tail) if line.startswith("$ ")]
+        tail = tail[starts[-1] :] if starts else tail  # the failed command's own output
+        why = logs.cause(tail[1:]) or (tail[-1].strip() if tail else "no output")
+        raise _Failed("setup", f"{m['cmd']} ({m['exit']}): {why}; log: {log}", tail) from None
+    except EstimatorError as exc:  # e.g. an interpreter gone since discovery
+        raise _Failed("environment", exc.message) from None
+    checks.append(
+        f"environment ready: {variant.interpreter.facts.label}, {len(env.packages)} packages"
+        + (f", {len(cell.app.setup)} setup command(s) done" if cell.app.setup else "")
+    )
+    return env
+
+
+def _import_failure(probe: AppProbe, cell: CellSpec, entry: str) -> _Failed:
+    assert probe.error is not None
+    why = describe_import_failure(probe, cell.app.directory)
+    return _Failed("import", f"'{entry}': {why}", probe.error.traceback[-10:])
+
+
+def _import(
+    env: Environment, cell: CellSpec, variant: ResolvedVariant, run_dir: Path, checks: list[str]
+) -> None:
+    app, iface = cell.app, cell.server.interface
+    entry = app.entry_for(iface)
+    try:
+        probe = probe_app(
+            env.python,
+            app,
+            entry,
+            run_dir=run_dir / "probe",
+            extra_env=variant.env,
+            paths=[app.health_path],
+        )
+    except EstimatorError as exc:
+        raise _Failed("import", exc.message) from None
+    if probe.error is not None:
+        raise _import_failure(probe, cell, entry)
+    if probe.interface is not None and probe.interface != iface:
+        other = "uvicorn or gunicorn-uvicorn" if probe.interface == "asgi" else "gunicorn-sync"
+        raise _Failed(
+            "import",
+            f"'{entry}' is {probe.reason}: an {probe.interface.upper()} app, but server "
+            f"'{cell.server.kind}' runs {iface.upper()} apps; set '{probe.interface} = "
+            f'"{entry}"\' on the app and use a {other} server',
+        )
+    checks.append(f"'{entry}' imports: {probe.reason or 'interface not told'}")
+    check = probe.paths.get(app.health_path)
+    if check is not None and check.status is not None and 300 <= check.status < 500:
+        hint = ""
+        if check.location and check.location.startswith("/"):
+            hint = f", e.g. '{check.location}'"
+        raise _Failed(
+            "health",
+            f"GET {app.health_path} answers {check.describe()} (checked in the app's own "
+            f"process); set health_path to a path that answers 200{hint}",
+        )
+
+
+def _serve_and_load(
+    env: Environment,
+    cell: CellSpec,
+    variant: ResolvedVariant,
+    *,
+    run_dir: Path,
+    ready_timeout: float,
+    burst_s: float,
+    checks: list[str],
+) -> None:
+    placement = placement_for(cell.cpu)
+    gen_cpus = cell.cpu.generator_cpus or generator_cpus(placement)
+    try:
+        with serve(
+            env.python,
+            cell.app,
+            cell.server,
+            run_dir=run_dir,
+            placement=placement,
+            extra_env=variant.env,
+            ready_timeout=ready_timeout,
+        ) as server:
+            checks.append(f"server answered GET {cell.app.health_path} with 200 ({server.url})")
+            burst = _load(cell, server.url, gen_cpus[:1], run_dir, burst_s=burst_s, checks=checks)
+            server.check_alive()
+            tail = server.log_tail(10)
+    except ServerFailure as exc:
+        raise _Failed("server", exc.message, exc.log_tail[-10:]) from None
+    except EstimatorError as exc:  # placement, packages, affinity: not the app's log
+        raise _Failed("server", exc.message) from None
+    _judge(burst, cell, tail, checks)
+
+
+def _load(
+    cell: CellSpec, url: str, cpus: list[int], run_dir: Path, *, burst_s: float, checks: list[str]
+) -> PhaseLoad:
+    loaded = False
+    try:
+        with load_generator(
+            cell.locustfile, url, cpus=cpus, run_dir=run_dir, server_slots=cell.server.slots
+        ) as gen:
+            loaded = True
+            checks.append(f"locustfile loaded: {', '.join(gen.user_classes)}")
+            spec = PhaseSpec(name="preflight", kind="warmup", duration_s=burst_s, users=BURST_USERS)
+            return gen.run_phase(spec)
+    except (ConfigError, LoadError) as exc:
+        if loaded:
+            raise _Failed("requests", exc.message) from None
+        raise _Failed("locustfile", exc.message) from None
+
+
+def _judge(burst: PhaseLoad, cell: CellSpec, server_tail: list[str], checks: list[str]) -> None:
+    if burst.requests == 0:
+        raise _Failed(
+            "requests",
+            f"no request completed in {burst.duration_s:g} s of load from "
+            f"{cell.locustfile.name}; does its user run any task?",
+            server_tail,
+        )
+    if burst.error_rate > cell.slo.max_error_rate:
+        worst = sorted(burst.failure_reasons, key=lambda f: -f.count)[:3]
+        reasons = "; ".join(f"{f.method} {f.name}: {f.reason} (×{f.count})" for f in worst)
+        raise _Failed(
+            "requests",
+            f"{burst.failures} of {burst.requests} failed ({burst.error_rate:.0%}, the SLO "
+            f"allows {cell.slo.max_error_rate:.0%}): {reasons}; fix the locustfile or the app",
+            server_tail,
+        )
+    checks.append(
+        f"first requests: {burst.requests} in {burst.duration_s:g} s, {burst.failures} failed"
+    )

@@ -1,0 +1,13 @@
+# mypy: ignore-errors
+# (a fixture app: type-checked, if at all, by its own project, in its own environment)
+#!/usr/bin/env python
+"""Django's command-line utility for administrative tasks."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inventory.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)

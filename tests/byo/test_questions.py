@@ -1,0 +1,63 @@
+"""`estimator init`'s questions: only what the flags left open, guesses as defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from estimator.preflight.init import InitRequest
+from estimator.preflight.questions import ask_missing
+from tests.byo.conftest import APPS_DIR
+
+
+class Answers:
+    """Answers questions by a word they contain; Enter (the default) otherwise."""
+
+    def __init__(self, **answers: str) -> None:
+        self.answers = answers
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, question: str, default: str) -> str:
+        self.asked.append((question, default))
+        for word, answer in self.answers.items():
+            if word.replace("_", " ").lower() in question.lower():
+                return answer
+        return default
+
+
+def test_defaults_come_from_the_project_files() -> None:
+    ask = Answers()
+    request = ask_missing(InitRequest(project=APPS_DIR / "django_inventory"), ask)
+    assert request.entry == "inventory.wsgi:application"
+    assert request.requirements == [Path("requirements.txt")]
+    assert request.env == {"DJANGO_SETTINGS_MODULE": "inventory.settings"}
+    assert request.setup == [["python", "manage.py", "migrate", "--noinput"]]
+    assert request.health_path is None  # auto: init finds one that answers 200
+    assert request.paths == ["/"]
+    assert request.output == Path("scenario.toml")
+    assert "Project directory" not in " ".join(q for q, _ in ask.asked)
+
+
+def test_answers_override_and_flags_are_not_asked(tmp_path: Path) -> None:
+    ask = Answers(
+        load_test="openapi", requirements="none", setup="python seed.py --small", health="/ping"
+    )
+    given = InitRequest(
+        project=APPS_DIR / "fastapi_notes", entry="notes_api.main:app", output=tmp_path / "s.toml"
+    )
+    request = ask_missing(given, ask)
+    assert request.openapi
+    assert request.requirements == []
+    assert request.setup == [["python", "seed.py", "--small"]]
+    assert request.health_path == "/ping"
+    questions = " ".join(q for q, _ in ask.asked)
+    assert "entry point" not in questions
+    assert "Scenario file" not in questions
+    assert "DJANGO" not in questions  # not a Django project
+
+
+def test_load_test_answer_can_be_a_locustfile() -> None:
+    request = ask_missing(
+        InitRequest(project=APPS_DIR / "flask_shop"), Answers(load_test="load/my_test.py")
+    )
+    assert request.locustfile == Path("load/my_test.py")
+    assert request.paths is None
