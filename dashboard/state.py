@@ -87,6 +87,7 @@ KEYS = {
     "fleet": "whatif_fleet",
     "arch": "whatif_arch",
     "families": "whatif_families",
+    "burstable": "whatif_burstable",
     "discount": "whatif_discount_pct",
 }
 ANY_ARCH = "any"
@@ -231,6 +232,12 @@ def _price_inputs(cat: Catalog, d: whatif.WhatIf) -> None:
         placeholder="all families",
         help="Only these EC2 families (empty: every family in the catalog).",
     )
+    sb.checkbox(
+        "Include burstable types (t3, t3a, t4g)",
+        key=KEYS["burstable"],
+        help="Planned at their CPU-credit baseline; the surplus credits AWS bills for a busy "
+        "server in unlimited mode are not priced. Naming a T family above includes it too.",
+    )
     sb.number_input(
         "Discount on list prices (%)",
         min_value=0.0,
@@ -278,6 +285,7 @@ def current_whatif(measured_slo_ms: float | None) -> whatif.WhatIf:
         fleet=ss.get(KEYS["fleet"], d.fleet),
         arch=None if arch == ANY_ARCH else arch,
         families=list(ss.get(KEYS["families"], [])),
+        include_burstable=bool(ss.get(KEYS["burstable"], False)),
         discount_pct=ss.get(KEYS["discount"], 0.0),
     )
 

@@ -1,12 +1,13 @@
 """`estimator run`: a scenario's matrix, cell by cell, into the store.
 
 - Resumes: cells already completed (ok or failed) with the same cell key are skipped unless
-  `force`; an interrupted cell runs again.
+  `force` (failed ones run again with `retry_failed`); an interrupted cell runs again.
 - Survives a failing cell: `measure` returns a failed `RunResult` (stored with its reason) and
   the sweep goes on. Variants that are not installed are stored as failed cells, named, with
   how to get them.
 - With a `preflight` (the CLI passes `estimator.preflight.preflight`), each app × variant is
-  checked once before its first cell; when that fails, its cells are stored as failed with
+  checked once before its first cell (the shipped sample apps only with `preflight_samples`:
+  their own tests cover them); when that fails, its cells are stored as failed with
   the preflight's message (no run is attempted) and the sweep goes on with the others.
 - Ctrl-C (or SIGTERM, which the CLI turns into KeyboardInterrupt) stops the current cell
   cleanly (its processes are stopped by their context managers), records it as interrupted
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from pydantic import Field
 
+from estimator import paths
 from estimator._model import Model
 from estimator.interpreters import (
     Interpreter,
@@ -86,13 +88,14 @@ def plan_sweep(
     store: Store,
     *,
     force: bool = False,
+    retry_failed: bool = False,
     interpreters: list[Interpreter] | None = None,
 ) -> SweepPlan:
     found = discover() if interpreters is None else interpreters
     vplan = plan_variants(scenario.variants, found)
     by_name = {rv.name: rv for rv in vplan.resolved}
     missing = {m.name: m.message for m in vplan.missing}
-    done = set() if force else store.completed_keys()
+    done = set() if force else store.completed_keys(include_failed=not retry_failed)
     planned: list[PlannedCell] = []
     for cell in cells(scenario, [*by_name, *missing]):
         key = cell_key(cell)
@@ -129,6 +132,7 @@ def run_sweep(
     runs_dir: Path | None = None,
     measure_cell: Callable[..., RunResult] = measure,
     preflight: Preflight | None = None,
+    preflight_samples: bool = False,
 ) -> SweepReport:
     obs = observer or SweepObserver()
     obs.start(plan)
@@ -140,7 +144,8 @@ def run_sweep(
         obs.cell_started(index, planned)
         store.forget_interrupted(planned.key)
         try:
-            check = _preflight(planned, preflight, checked, obs)
+            wanted = preflight_samples or planned.cell.app.directory != paths.SAMPLE_APPS_DIR
+            check = _preflight(planned, preflight if wanted else None, checked, obs)
             if planned.variant is None:
                 result = skipped_result(
                     planned.cell, planned.reason or "not installed", "interpreter"

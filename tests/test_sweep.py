@@ -100,6 +100,10 @@ def test_sweep_stores_everything_and_resumes(tmp_path: Path) -> None:
         assert plan.to_run == []
         assert run_sweep(plan, store, measure_cell=again).skipped_done == 6
         assert again.calls == []
+        # --retry-failed runs the failed ones again, not the others
+        retry = plan_sweep(sc, store, retry_failed=True, interpreters=INTERPRETERS)
+        assert {c.cell.variant for c in retry.to_run} == {"cpython-3.13"}
+        assert len(retry.to_run) == 3
         # --force runs everything again
         forced = plan_sweep(sc, store, force=True, interpreters=INTERPRETERS)
         assert len(forced.to_run) == 6

@@ -61,6 +61,12 @@ def add_estimate_args(p: argparse.ArgumentParser) -> None:
         default="autoscaled",
         help="which fleet's cost ranks (both are shown; default autoscaled)",
     )
+    p.add_argument(
+        "--include-burstable",
+        action="store_true",
+        help="consider t3/t3a/t4g too (planned at their CPU-credit baseline; surplus credits "
+        "are not priced)",
+    )
     p.add_argument("--arch", help="only x86_64 or arm64 (aliases: amd64, aarch64, graviton)")
     p.add_argument(
         "--family", action="append", help="only these families, e.g. m7g (repeat or comma-separate)"
@@ -103,6 +109,7 @@ def request_from_args(args: argparse.Namespace) -> EstimateRequest:
         fleet=args.fleet,
         arch=normalize_arch(args.arch) if args.arch else None,
         families=families,
+        include_burstable=args.include_burstable,
         max_usd_per_hour=parse_price(args.max_price, "--max-price") if args.max_price else None,
         assume=args.assume or [],
         baseline=args.baseline or [],

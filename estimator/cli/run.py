@@ -32,9 +32,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--force", action="store_true", help="re-run cells already in the store")
     p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
     p.add_argument(
-        "--no-preflight",
+        "--retry-failed",
         action="store_true",
-        help="skip the quick check of each app × variant before its runs",
+        help="run failed cells again (e.g. after fixing the app); finished ones stay skipped",
+    )
+    p.add_argument(
+        "--preflight",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="quick check of each app × variant before its runs (auto: your own apps only; "
+        "the shipped sample apps are covered by estimator's tests)",
     )
     p.set_defaults(handler=cmd_run)
 
@@ -68,7 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = console()
     scenario = load_scenario(args.scenario)
     with Store(results_path(args)) as store:
-        plan = plan_sweep(scenario, store, force=args.force)
+        plan = plan_sweep(scenario, store, force=args.force, retry_failed=args.retry_failed)
         out.print(
             f"scenario [bold]{scenario.name}[/]: {len(plan.cells)} cells "
             f"({len(plan.to_run)} to run, {len(plan.cells) - len(plan.to_run)} already done); "
@@ -83,14 +90,21 @@ def cmd_run(args: argparse.Namespace) -> int:
             return 0
         observer = _Observer(out)
         try:
-            check = None if args.no_preflight else preflight
-            report = run_sweep(plan, store, observer=observer, preflight=check)
+            check = None if args.preflight == "never" else preflight
+            report = run_sweep(
+                plan,
+                store,
+                observer=observer,
+                preflight=check,
+                preflight_samples=args.preflight == "always",
+            )
         finally:
             observer.stop()
     ok = sum(r.status == "ok" for r in report.ran)
     out.print(
         f"{ok} ok, {len(report.failed)} failed, {report.skipped_done} skipped (already done) "
-        f"in {report.seconds / 60:.1f} min; next: `estimator estimate --peak-rps N`"
+        f"in {report.seconds / 60:.1f} min; next: "
+        "`estimator estimate --peak-rps N --region us-east-1` or `estimator dashboard`"
     )
     if report.interrupted:
         out.print("interrupted: finished cells are kept; run the same command to resume")

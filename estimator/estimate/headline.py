@@ -74,7 +74,7 @@ def method_notes(request: EstimateRequest) -> list[str]:
         "ranked within each app (different apps are different workloads, not alternatives) by "
         f"$/month to the cent; equal costs ordered by {ties}, then name",
         "'up to' costs use the low end of the capacity range; 'at most' marks a cost whose "
-        "capacity is a lower bound (generator-bound measurement)",
+        "capacity is a lower bound (the measurement did not reach the limit)",
         "Fargate: cheapest valid task size meeting the SLO, vCPU-hours and GB-hours × the "
         "region's prices; Lambda: requests × request price + GB-seconds × duration price "
         "(first tier, no free tier)",

@@ -53,7 +53,7 @@ class InstanceOption(Model):
     binding: LimitName
     workers: int = Field(description="workers per instance")
     utilization: float = Field(description="planned utilisation of the binding limit")
-    lower_bound: bool = Field(description="capacity from a generator-bound run: cost ≤ this")
+    lower_bound: bool = Field(description="measured capacity is a lower bound: cost ≤ this")
     peak_instances: int = Field(description="fixed fleet: instances all month")
     hourly_instances: list[int] = Field(description="autoscaled: instances in each hour")
     pessimistic_peak_instances: int | None = Field(

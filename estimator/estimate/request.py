@@ -37,6 +37,13 @@ class EstimateRequest(Model):
     max_usd_per_hour: Decimal | None = Field(
         None, ge=0, description="only instance types at most this price per hour"
     )
+    include_burstable: bool = Field(
+        False,
+        description="consider burstable types (t3, t3a, t4g). Off by default: they are planned "
+        "at their CPU-credit baseline, a busy web server spends credits, and the surplus "
+        "credits AWS bills in unlimited mode are not in the catalog; naming a T family in "
+        "`families` includes it too",
+    )
     assume: list[str] = Field(
         default_factory=list, description="assumption overrides, 'name=value' (docs/model.md)"
     )
@@ -66,6 +73,8 @@ class EstimateRequest(Model):
             out["family"] = ",".join(self.families)
         if self.max_usd_per_hour is not None:
             out["max $/hour"] = f"{self.max_usd_per_hour:f}"
+        if not self.include_burstable:
+            out["burstable"] = "excluded"
         return out
 
 

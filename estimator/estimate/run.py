@@ -62,6 +62,8 @@ class _Prices:
             max_price=r.max_usd_per_hour,
             purchase=r.purchase,
         )
+        if not r.include_burstable:
+            rows = [it for it in rows if not it.burstable or it.family in r.families]
         catalog.missing(
             region=r.region, family=families, arch=r.arch, purchase=r.purchase, into=missing
         )

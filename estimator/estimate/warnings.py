@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from estimator.estimate.models import ConfigEstimate
 from estimator.estimate.request import EstimateRequest
+from estimator.load.search import lower_bound_why
 from estimator.store.summary import ConfigSummary
 
 _MISMATCH = re.compile(r"^pid \d+ \(|no process reported its facts")
@@ -24,12 +25,15 @@ def report_warnings(
     request: EstimateRequest,
 ) -> list[str]:
     out: list[str] = []
-    upper = [c.key for c in configs if c.best is not None and c.best.lower_bound]
-    if upper:
+    upper = {c.key for c in configs if c.best is not None and c.best.lower_bound}
+    reasons: dict[str, list[str]] = {}
+    for s in summaries:
+        if s.key in upper:
+            reasons.setdefault(lower_bound_why(s.capacity_stop_reason), []).append(s.key)
+    for why, keys in reasons.items():
         out.append(
-            f"cost is an upper bound for {len(upper)} configuration(s): the load generator "
-            "saturated before the server, so the capacity used is a lower bound (the server "
-            f"can do at least that; re-measure with more generator CPU): {_keys(upper)}"
+            f"cost is an upper bound for {len(keys)} configuration(s): their measured capacity "
+            f"is a lower bound because {why}: {_keys(keys)}"
         )
     cpython = [s for s in summaries if s.variant.startswith("cpython")]
     opt = sorted({s.variant for s in cpython if s.build_optimized})

@@ -40,7 +40,7 @@ from estimator.load.pacing import DEFAULT_MAX_USERS, closed_loop_users, split, u
 from estimator.load.protocol import DriverError, DriverPhase, DriverReady, PhaseCommand
 
 READY_TIMEOUT_S = 60.0
-START_MARGIN_S = 0.1
+START_MARGIN_S = 0.05
 SPAWN_S_PER_USER = 0.001
 MAX_LAG_FRACTION = 0.25
 REPLY_GRACE_S = 30.0
@@ -146,12 +146,12 @@ class LoadGenerator:
         self,
         drivers: Sequence[_DriverProcess],
         *,
-        user_classes: list[str],
         closed_loop_users: int,
         max_users: int,
     ) -> None:
         self._drivers = list(drivers)
-        self.user_classes = user_classes
+        self.user_classes: list[str] = []  # known once the drivers are ready
+        self._ready = False
         self.closed_loop_users = closed_loop_users
         self.max_users = max_users
         self._latency_s: float | None = None
@@ -178,6 +178,17 @@ class LoadGenerator:
             return self.closed_loop_users
         return users_for_rate(spec.rate, self._latency_s, max_users=self.max_users)
 
+    def wait_ready(self, timeout_s: float = READY_TIMEOUT_S) -> None:
+        """Wait until every driver has loaded the locustfile (done by `load_generator` unless
+        it was told not to wait, so that the caller can start the server meanwhile)."""
+        if self._ready:
+            return
+        deadline = time.monotonic() + timeout_s
+        for d in self._drivers:
+            ready = DriverReady.model_validate(d.read(deadline, "while loading the locustfile"))
+            self.user_classes = ready.user_classes
+        self._ready = True
+
     def run_phase(self, spec: PhaseSpec) -> PhaseLoad:
         """Run one phase on every driver at once; blocks for about `spec.duration_s`.
 
@@ -186,6 +197,7 @@ class LoadGenerator:
         if self._failed is not None:
             raise LoadError(f"the load generator already failed ({self._failed}); start a new one")
         try:
+            self.wait_ready()
             return self._run_phase(spec)
         except LoadError as exc:
             self._failed = exc.message
@@ -282,9 +294,12 @@ def load_generator(
     server_slots: int | None = 1,
     max_users: int = DEFAULT_MAX_USERS,
     python: str | os.PathLike[str] = sys.executable,
+    wait: bool = True,
 ) -> Iterator[LoadGenerator]:
     """Start the drivers (one per CPU in `cpus` unless `processes` says otherwise), wait
-    until each has loaded the locustfile, yield the generator, stop them all on exit.
+    until each has loaded the locustfile (`wait=False`: the first phase or `wait_ready()`
+    waits, so the caller can start the server while locust imports), yield the generator,
+    stop them all on exit.
 
     `server_slots` (concurrent requests the server can hold; None for async) sizes
     closed-loop phases. Raises `ConfigError` for a bad host or a missing locustfile and
@@ -312,17 +327,14 @@ def load_generator(
                     run_dir=run_dir,
                 )
             )
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        classes: list[str] = []
-        for d in drivers:
-            ready = DriverReady.model_validate(d.read(deadline, "while loading the locustfile"))
-            classes = ready.user_classes
-        yield LoadGenerator(
+        gen = LoadGenerator(
             drivers,
-            user_classes=classes,
             closed_loop_users=closed_loop_users(server_slots, max_users=max_users),
             max_users=max_users,
         )
+        if wait:
+            gen.wait_ready()
+        yield gen
     finally:
         _shutdown(drivers)
 

@@ -34,6 +34,22 @@ StopReason = Literal[
 ]
 
 
+LOWER_BOUND_WHY: dict[str, str] = {
+    "generator_bound": "the load generator saturated before the server (re-measure with more "
+    "generator CPU)",
+    "max_steps": "every capacity-search step met the SLO (raise search_max_steps or "
+    "search_start_fraction to find the limit)",
+}
+"""Why a capacity is only a lower bound, by stop reason."""
+
+
+def lower_bound_why(stop_reason: str) -> str:
+    """`stop_reason` may be the repetitions' most common one; a lower bound needs only one."""
+    return LOWER_BOUND_WHY.get(
+        stop_reason, "a repetition's capacity search did not reach the server's limit"
+    )
+
+
 class StepOutcome(Model):
     """What one step achieved (the caller builds it from a `PhaseLoad` and the sampler)."""
 

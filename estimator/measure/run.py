@@ -12,6 +12,7 @@ Ctrl-C (KeyboardInterrupt) propagates, after every process is stopped.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 import traceback
@@ -54,6 +55,7 @@ from estimator.measure.models import FailureStage, PhaseResult, RunResult
 from estimator.sample import Sampler
 from estimator.sample.window import SamplerError
 from estimator.serve import RunningServer, generator_cpus, placement_for, serve, server_requirements
+from estimator.serve.ports import free_port
 
 Progress = Callable[[str], None]
 
@@ -211,34 +213,49 @@ def _measure_served(run: _Run, python: Path, progress: Progress, ready_timeout: 
     facts_dir.mkdir(exist_ok=True)
     extra_env = {**run.variant.env, FACTS_DIR_ENV: str(facts_dir)}
     progress("start server")
-    with serve(
-        python,
-        cell.app,
-        cell.server,
-        run_dir=run.run_dir,
-        placement=placement,
-        extra_env=extra_env,
-        ready_timeout=ready_timeout,
-    ) as server:
-        run.fields["launch"] = server.launch
-        single = cell.server.kind == "uvicorn" and cell.server.workers == 1
-        with (
-            Sampler(server_pid=server.master_pid, root_is_worker=single, cpus=gen_cpus) as sampler,
+    # locust imports (about a second) while the server starts: the drivers only need the
+    # URL, so the port is chosen first
+    port = free_port("127.0.0.1")
+    with contextlib.ExitStack() as stack:
+        # the generator starts first but stops before the server: its idle keep-alive
+        # connections would otherwise hold gthread/uvicorn workers to their graceful timeout
+        generator = stack.enter_context(contextlib.ExitStack())
+        gen = generator.enter_context(
             load_generator(
                 cell.locustfile,
-                server.url,
+                f"http://127.0.0.1:{port}",
                 cpus=gen_cpus,
                 run_dir=run.run_dir,
                 server_slots=cell.server.slots,
-            ) as gen,
-        ):
-            sampler.watch_generators(gen.pids())
-            t0 = time.time()
-            try:
-                _phases(run, server, sampler, gen, progress)
-            finally:
-                run.fields["resources"] = sampler.series(t0, time.time())
-            _check_workers(run, server)
+                wait=False,
+            )
+        )
+        server = stack.enter_context(
+            serve(
+                python,
+                cell.app,
+                cell.server,
+                run_dir=run.run_dir,
+                placement=placement,
+                extra_env=extra_env,
+                ready_timeout=ready_timeout,
+                port=port,
+            )
+        )
+        stack.callback(generator.close)
+        run.fields["launch"] = server.launch
+        gen.wait_ready()
+        single = cell.server.kind == "uvicorn" and cell.server.workers == 1
+        sampler = stack.enter_context(
+            Sampler(server_pid=server.master_pid, root_is_worker=single, cpus=gen_cpus)
+        )
+        sampler.watch_generators(gen.pids())
+        t0 = time.time()
+        try:
+            _phases(run, server, sampler, gen, progress)
+        finally:
+            run.fields["resources"] = sampler.series(t0, time.time())
+        _check_workers(run, server)
 
 
 def _phase(run: _Run, server: RunningServer, sampler: Sampler, load: PhaseLoad) -> PhaseResult:

@@ -17,6 +17,10 @@ from estimator.money import cents
 Status = Literal["changed", "unchanged", "added", "removed", "no longer priced", "newly priced"]
 
 
+PCT_STEP = Decimal("0.0001")
+"""Percent changes to four decimals: exact enough, and free of 28-digit division noise."""
+
+
 class ConfigDiff(Model):
     key: str
     status: Status
@@ -70,7 +74,7 @@ def _row(
         status = "unchanged"
     else:
         change = h - b
-        pct = change * 100 / b if b else None
+        pct = (change * 100 / b).quantize(PCT_STEP) if b else None
         status = "unchanged" if cents(h) == cents(b) else "changed"
     over = threshold is not None and (
         status == "no longer priced"

@@ -39,7 +39,7 @@ def _details(c: ConfigEstimate) -> list[str]:
     out.append(
         f"Measured: {c.measured_capacity_rps.mean:,.1f} req/s at the {c.slo_p95_ms:g} ms p95 SLO "
         f"(95% CI {c.measured_capacity_rps.ci_low:,.1f}–{c.measured_capacity_rps.ci_high:,.1f}, "
-        f"n = {c.repetitions}{', generator-bound: at least' if c.measured_lower_bound else ''}), "
+        f"n = {c.repetitions}{', lower bound: at least' if c.measured_lower_bound else ''}), "
         f"{c.cpu_ms_per_request:.3g} ms CPU per request, {c.latency_low_ms:.3g} ms at low load, "
         f"{c.worker_uss_mib:,.0f} MiB per worker; runs {', '.join(c.run_ids)}."
     )

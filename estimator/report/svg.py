@@ -75,7 +75,7 @@ def bar_chart(report: EstimateReport) -> str:
     ]
     legend.append(
         f'<text x="4" y="{legend_y + 11}" class="value">'
-        "dashed: upper bound (generator-bound)</text>"
+        "dashed: upper bound (capacity measured as a lower bound)</text>"
     )
     height = legend_y + 24
     return (

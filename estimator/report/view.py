@@ -75,7 +75,9 @@ def row(c: ConfigEstimate) -> Row:
     saving = c.saving
     note = c.tie_note or c.unpriced_reason or ""
     if b is not None and b.lower_bound:
-        note = "; ".join(x for x in ("cost is an upper bound (generator-bound)", note) if x)
+        note = "; ".join(
+            x for x in ("cost is an upper bound (capacity measured as a lower bound)", note) if x
+        )
     return Row(
         app=c.app,
         rank=str(c.rank) if c.rank is not None else "–",

@@ -20,6 +20,7 @@ LOADTESTS: dict[str, Path] = {
     "compute": LOADTESTS_DIR / "compute.py",
     "upstream": LOADTESTS_DIR / "upstream.py",
     "products": LOADTESTS_DIR / "products.py",
+    "report": LOADTESTS_DIR / "report.py",
 }
 """The shipped locustfiles: a realistic mix of every endpoint, and single-endpoint ones."""
 

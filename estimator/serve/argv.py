@@ -23,7 +23,7 @@ class LaunchSettings(Model):
     backlog: int = 2048
     keep_alive_s: int = 5
     worker_timeout_s: int = 30
-    graceful_timeout_s: int = 5
+    graceful_timeout_s: int = 2
     access_log: bool = False
     log_level: str = "info"
 

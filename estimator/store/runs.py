@@ -183,9 +183,11 @@ class Store:
         )
 
     # -- reading ---------------------------------------------------------------------------
-    def completed_keys(self) -> set[str]:
-        """Cells that finished (ok or failed): a resumed sweep skips them."""
-        rows = self.conn.execute("SELECT cell_key FROM runs WHERE status IN ('ok', 'failed')")
+    def completed_keys(self, *, include_failed: bool = True) -> set[str]:
+        """Cells that finished (ok, and failed unless `include_failed` is off): a resumed sweep
+        skips them."""
+        statuses = "('ok', 'failed')" if include_failed else "('ok')"
+        rows = self.conn.execute(f"SELECT cell_key FROM runs WHERE status IN {statuses}")
         return {r[0] for r in rows}
 
     def rows(self, *, status: str | None = None, app: str | None = None) -> list[RunRow]:

@@ -12,23 +12,13 @@ import pandas as pd
 from pydantic import Field
 
 from estimator._model import Model
+from estimator.load.search import lower_bound_why
 from estimator.measure import RunResult
 from estimator.stats import Estimate
 from estimator.store.summary import ConfigSummary
 from estimator.views import fmt
 
 LOWER_BOUND = "lower bound (≥)"
-LOWER_BOUND_WHY = {
-    "generator_bound": "the load generator saturated before the server",
-    "max_steps": "every step of the capacity search met the SLO",
-}
-"""Why a measured capacity is only a lower bound, by the search's stop reason."""
-LOWER_BOUND_OTHER = "a repetition's capacity search did not reach the server's limit"
-
-
-def lower_bound_why(stop_reason: str) -> str:
-    """`stop_reason` is the repetitions' most common one; a lower bound needs only one."""
-    return LOWER_BOUND_WHY.get(stop_reason, LOWER_BOUND_OTHER)
 
 
 class MeasuredRow(Model):

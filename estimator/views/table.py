@@ -7,10 +7,11 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from estimator.load.search import lower_bound_why
 from estimator.store.compare import ConfigComparison
 from estimator.views import fmt
 from estimator.views.costs import CostRow, saving_text
-from estimator.views.measured import MeasuredRow, lower_bound_why
+from estimator.views.measured import MeasuredRow
 
 COLUMNS = [
     "app",

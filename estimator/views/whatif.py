@@ -40,6 +40,7 @@ class WhatIf(Model):
     fleet: FleetMode = "autoscaled"
     arch: Arch | None = None
     families: list[str] = Field(default_factory=list)
+    include_burstable: bool = False
     discount_pct: float = Field(0.0, ge=0, lt=100)
 
     def traffic(self) -> TrafficProfile:
@@ -76,6 +77,7 @@ class WhatIf(Model):
             fleet=self.fleet,
             arch=self.arch,
             families=self.families,
+            include_burstable=self.include_burstable,
             assume=self.assume(),
             baseline=baseline or [],
             discount_pct=Decimal(str(self.discount_pct)) if self.discount_pct else None,

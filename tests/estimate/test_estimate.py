@@ -208,3 +208,19 @@ def test_measurement_warnings_stay_with_their_configuration() -> None:
     assert "warm-up did not converge" in c.warnings
     assert c.warnings[0].startswith("measured p95 at the lowest steady rate (150.0 ms)")
     assert any("p95 at low load was over the SLO" in w for w in report.warnings)
+
+
+def test_burstable_types_only_when_asked() -> None:
+    t4g = instance("t4g.large", "0.0672", arch="arm64").model_copy(update={"burstable": True})
+    prices = catalog(M6I, M7G, t4g)
+
+    def types(**kw: object) -> set[str]:
+        report = estimate([summary()], prices, request(1000, **kw), generated_at=AT)
+        (config,) = report.configurations
+        return {o.instance_type for o in config.options}
+
+    assert "t4g.large" not in types()
+    assert "t4g.large" in types(include_burstable=True)
+    assert types(families=["t4g"]) == {"t4g.large"}  # naming a T family includes it
+    assert request(1000).filters()["burstable"] == "excluded"
+    assert "burstable" not in request(1000, include_burstable=True).filters()

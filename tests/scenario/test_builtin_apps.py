@@ -41,7 +41,7 @@ def test_spec_points_at_real_files(name: str) -> None:
 
 
 def test_loadtests_exist() -> None:
-    assert set(LOADTESTS) == {"mix", "compute", "upstream", "products"}
+    assert set(LOADTESTS) == {"mix", "compute", "upstream", "products", "report"}
     for name, path in LOADTESTS.items():
         assert path == LOADTESTS_DIR / f"{name}.py"
         assert path.is_file()

@@ -30,7 +30,7 @@ def venv(tmp_path: Path) -> Path:
 
 APP = AppSpec(name="shop", directory=Path("/srv/shop"), wsgi="shop.wsgi:app", asgi="shop.asgi:app")
 FIXED = [
-    "--backlog", "2048", "--keep-alive", "5", "--timeout", "30", "--graceful-timeout", "5",
+    "--backlog", "2048", "--keep-alive", "5", "--timeout", "30", "--graceful-timeout", "2",
     "--log-level", "info", "--error-logfile", "-",
 ]  # fmt: skip
 
@@ -79,7 +79,7 @@ def test_uvicorn(venv: Path) -> None:
     assert argv == [
         str(venv), "-m", "uvicorn", "shop.asgi:app", "--host", "127.0.0.1", "--port", "8001",
         "--workers", "4", "--backlog", "2048", "--timeout-keep-alive", "5",
-        "--timeout-graceful-shutdown", "5", "--log-level", "info", "--no-access-log",
+        "--timeout-graceful-shutdown", "2", "--log-level", "info", "--no-access-log",
     ]  # fmt: skip
 
 

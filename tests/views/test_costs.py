@@ -118,7 +118,8 @@ def test_compare_table_has_measured_and_cost_columns(
     assert not bounded.empty
     # the recorded lower bounds: every step of their (or one repetition's) search met the SLO
     assert set(bounded["note"]) == {
-        "capacity ≥, cost ≤: every step of the capacity search met the SLO",
+        "capacity ≥, cost ≤: every capacity-search step met the SLO (raise search_max_steps "
+        "or search_start_fraction to find the limit)",
         "capacity ≥, cost ≤: a repetition's capacity search did not reach the server's limit",
     }
     measured_only = compare_frame(rows, None)

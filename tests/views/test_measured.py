@@ -51,7 +51,8 @@ def test_lower_bounds_are_labelled_and_cis_start_at_zero(snap: StoreSnapshot) ->
         assert labels[r.variant + r.server + r.app].startswith("≥ ")
     assert (frame["CI low"] >= 0).all()
     assert set(frame[frame["measured as"] == "lower bound (≥)"]["why a lower bound"]) == {
-        "every step of the capacity search met the SLO",  # flask 3.11 gthread: both reps
+        "every capacity-search step met the SLO (raise search_max_steps or "
+        "search_start_fraction to find the limit)",  # flask 3.11 gthread: both reps
         "a repetition's capacity search did not reach the server's limit",  # fastapi 3.13
     }
     assert fmt.capacity(12.34, True) == "≥ 12.3"
