@@ -5,7 +5,8 @@ CPU 0) it measures:
 - wrk's maximum throughput (closed loop, no latency limit): the reference;
 - the harness's capacity (`measure()`: warm-up, steady rate, capacity search) with a lax SLO
   (p95 ≤ 1 s) so it looks for the maximum too, and whether the generator was the bottleneck;
-- the capacity predicted from CPU cost alone: 1 / (CPU-seconds per request at the steady rate).
+- the capacity predicted from CPU cost alone: 1 / (CPU-seconds per request), with the CPU cost
+  measured at the steady rate (half the warm-up's peak) and at the capacity step.
 
     .venv/bin/python -m benchmarks.fidelity --variant cpython-3.12 --path /healthz
 
@@ -84,12 +85,17 @@ def main() -> int:
     steady = result.steady[0]
     d = steady.cpu_s_per_request or float("nan")
     predicted = 1.0 / d
+    at_cap = [
+        p for p in result.phases if p.load.kind == "step" and p.load.throughput_rps == harness
+    ]
+    d_cap = (at_cap[0].cpu_s_per_request if at_cap else None) or float("nan")
     busiest = max((p.server.generator_cpu_busiest for p in result.phases if p.server), default=0)
     print(f"capacity search: {cap.detail}")
     print(
         f"| {args.app} {args.path} | {rv.name} | {wrk_rps:,.0f} | "
         f"{'≥ ' if cap.lower_bound else ''}{harness:,.0f} | {harness / wrk_rps:.2f} | "
         f"{d * 1e3:.3f} | {predicted:,.0f} | {predicted / wrk_rps:.2f} | "
+        f"{d_cap * 1e3:.3f} | {1 / d_cap:,.0f} | {1 / d_cap / wrk_rps:.2f} | "
         f"{busiest:.0%} | {cap.stop_reason} |"
     )
     return 0

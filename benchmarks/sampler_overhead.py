@@ -1,5 +1,7 @@
-"""Does sampling the server disturb it? Server throughput (wrk, closed loop) with and without
-the psutil sampler running at its default rate, interleaved: off, on, off, on, ...
+"""Does sampling the server disturb it? Server throughput (wrk, closed loop) and the server's
+CPU-seconds per request with and without the psutil sampler running at its default rate,
+interleaved: off, on, off, on, ... (CPU per request is read from the kernel's counters for the
+server's processes before and after each wrk run, independently of the sampler.)
 
     .venv/bin/python -m benchmarks.sampler_overhead [--rounds 4] [--seconds 8]
 
@@ -11,9 +13,23 @@ from __future__ import annotations
 import argparse
 import statistics
 
+import psutil
+
 from benchmarks._common import GENERATOR_CPU, mean_sd, served, variant, wrk
 from estimator.sample import Sampler
 from estimator.scenario import ServerConfig
+
+
+def _server_cpu_s(pid: int) -> float:
+    procs = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
+    return sum(t.user + t.system for t in (p.cpu_times() for p in procs))
+
+
+def _run(url: str, pid: int, seconds: float) -> tuple[float, float]:
+    """(requests/second, server CPU-ms per request)."""
+    before = _server_cpu_s(pid)
+    rps = wrk(url, seconds)
+    return rps, (_server_cpu_s(pid) - before) / (rps * seconds) * 1000
 
 
 def main() -> int:
@@ -28,19 +44,30 @@ def main() -> int:
     server = ServerConfig(kind="gunicorn-sync", workers=1)
     off: list[float] = []
     on: list[float] = []
+    cpu_off: list[float] = []
+    cpu_on: list[float] = []
     with served(args.app, server, rv) as running:
         url = running.url + args.path
+        pid = running.master_pid
         wrk(url, 3)  # warm-up
         for _ in range(args.rounds):
-            off.append(wrk(url, args.seconds))
-            with Sampler(server_pid=running.master_pid, cpus=[GENERATOR_CPU]) as sampler:
-                on.append(wrk(url, args.seconds))
+            rps, cpu = _run(url, pid, args.seconds)
+            off.append(rps)
+            cpu_off.append(cpu)
+            with Sampler(server_pid=pid, cpus=[GENERATOR_CPU]) as sampler:
+                rps, cpu = _run(url, pid, args.seconds)
+            on.append(rps)
+            cpu_on.append(cpu)
             ticks = len({s.t for s in sampler.samples()})
     ratio = statistics.fmean(on) / statistics.fmean(off)
-    print(f"off: {off}\non:  {on}\nlast sampled run: {ticks} ticks")
+    cpu_ratio = statistics.fmean(cpu_on) / statistics.fmean(cpu_off)
+    print(f"off: {off} req/s, {cpu_off} CPU-ms/req")
+    print(f"on:  {on} req/s, {cpu_on} CPU-ms/req")
+    print(f"last sampled run: {ticks} ticks in {args.seconds:g} s")
     print(
         f"| {args.app} {args.path} | {rv.name} | gunicorn-sync w1 | {mean_sd(off)} | "
-        f"{mean_sd(on)} | {ratio:.3f} |"
+        f"{mean_sd(on)} | {ratio:.3f} | {statistics.fmean(cpu_off):.4f} | "
+        f"{statistics.fmean(cpu_on):.4f} | {cpu_ratio:.3f} |"
     )
     return 0
 

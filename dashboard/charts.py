@@ -9,8 +9,8 @@ import pandas as pd
 from estimator.views.measured import LOWER_BOUND
 
 PHASE_COLORS = alt.Scale(
-    domain=["warm-up", "steady load", "capacity search"],
-    range=["#bdbdbd", "#9ecae1", "#fdae6b"],
+    domain=["warm-up", "service time (1 user)", "steady load", "capacity search"],
+    range=["#bdbdbd", "#c7e9c0", "#9ecae1", "#fdae6b"],
 )
 
 

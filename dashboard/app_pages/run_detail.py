@@ -73,7 +73,8 @@ else:
         ),
     ]
     st.markdown(
-        "Phases: :gray-background[warm-up] :blue-background[steady load] "
+        "Phases: :gray-background[warm-up] :green-background[service time (1 user)] "
+        ":blue-background[steady load] "
         ":orange-background[capacity search] · a :red[red outline] marks a generator-bound "
         "phase · hover for each phase's target, achieved rate and p95"
     )

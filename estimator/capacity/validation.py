@@ -53,6 +53,18 @@ def predict_measured(
 ) -> ValidationRow:
     """The capacity the model predicts for `held_out`'s setup from `fitted`'s measurements."""
     a = assumptions or Assumptions()
+    notes: list[str] = []
+    if fitted.cpu_s_per_request_at_capacity is not None:
+        # predicting a capacity at the SLO: the request cost at that load, not at the steady
+        # rate (on many machines a request costs more CPU at low load: idle wake-ups)
+        d_cap = fitted.cpu_s_per_request_at_capacity.mean * 1000
+        notes.append(
+            f"D at the fitted run's capacity step ({d_cap:.4g} ms) instead of at its steady "
+            f"rate ({fitted.cpu_s_per_request.mean * 1000:.4g} ms)"
+        )
+        fitted = fitted.model_copy(
+            update={"cpu_s_per_request": fitted.cpu_s_per_request_at_capacity}
+        )
     fit_in = MeasuredInputs.from_summary(fitted)
     held_in = MeasuredInputs.from_summary(held_out)
     p = fit_in.point()
@@ -89,7 +101,7 @@ def predict_measured(
     ev = evaluate(probe, target, on_host, p)
     measured = held_out.capacity_rps
     error = (ev.capacity - measured.mean) / measured.mean * 100
-    notes = [
+    notes += [
         f"fitted D = {p.d * 1000:.4g} ms, S = {p.s_ms:.4g} ms, SLO-limited utilisation "
         f"{rho:.3g} from '{fitted.key}'",
         f"held-out placement: {held_in.workers} worker(s), "

@@ -89,6 +89,9 @@ def _detail(output: str) -> str:
     for ln in lines:
         if re.search(r"error: .*\.h: No such file|fatal error:|ModuleNotFoundError", ln):
             return ln[:200]
+    for ln in lines:  # a compiler's own error ("file.c:12:3: error: ..."), not its argv
+        if re.search(r"\.(c|cc|cpp|cxx|h|hpp|pyx|rs):\d+(:\d+)?: error:", ln):
+            return ln[:200]
     cause = [ln for ln in lines if ln.startswith(("cause:", "error:", "ERROR:"))]
     return cause[-1][:200] if cause else (lines[-1][:200] if lines else "")
 

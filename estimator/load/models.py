@@ -23,14 +23,16 @@ from pydantic import Field, model_validator
 
 from estimator._model import Model
 
-PhaseKind = Literal["warmup", "steady", "step"]
+PhaseKind = Literal["warmup", "probe", "steady", "step"]
 
 
 class PhaseSpec(Model):
     """One phase of load: closed loop (`rate` None: every user fires again as soon as its
     response arrives) or open-ish loop at a fixed total request rate."""
 
-    name: str = Field(min_length=1, description="e.g. 'warmup-3', 'steady-50pct', 'step-4'")
+    name: str = Field(
+        min_length=1, description="e.g. 'warmup-3', 'service-time', 'steady-50pct', 'step-4'"
+    )
     kind: PhaseKind
     duration_s: float = Field(gt=0, le=3600)
     rate: float | None = Field(None, gt=0, description="total requests/second; None: closed loop")

@@ -75,5 +75,10 @@ class RunResult(Model):
         return [p for p in self.phases if p.load.kind == "steady"]
 
     @property
+    def probe(self) -> PhaseResult | None:
+        """The single-user phase (service time without queueing), if the plan had one."""
+        return next((p for p in self.phases if p.load.kind == "probe"), None)
+
+    @property
     def config_key(self) -> str:
         return self.cell.config_key

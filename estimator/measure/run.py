@@ -289,6 +289,13 @@ def _phases(
             f"see {run.run_dir / 'server.log'} and the locust logs"
         )
 
+    if plan.service_probe_s > 0:
+        progress("service time (1 user)")
+        spec = PhaseSpec(
+            name="service-time", kind="probe", duration_s=plan.service_probe_s, users=1
+        )
+        _phase(run, server, sampler, gen.run_phase(spec))
+
     for i, rate in enumerate(steady_rates(plan, warmup), start=1):
         progress(f"steady {rate:.0f} req/s")
         spec = PhaseSpec(

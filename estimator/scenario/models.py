@@ -163,6 +163,12 @@ class LoadPlan(Model):
     warmup_tolerance: float = Field(
         0.05, gt=0, lt=1, description="steady when the last windows' throughput agree within this"
     )
+    service_probe_s: float = Field(
+        2.0,
+        ge=0,
+        description="one user, one request at a time, after the warm-up: the service time "
+        "without queueing (S); 0 skips it and S comes from the lowest steady rate",
+    )
     steady_fractions: list[float] = Field(
         default_factory=lambda: [0.5],
         description="steady-state rates as fractions of the warm-up's peak throughput",

@@ -2,7 +2,9 @@
 
 For each run (status ok):
 - D = server CPU-seconds ÷ requests over all its steady phases;
-- S, p95 = mean and p95 latency at its lowest steady rate;
+- S = mean latency of the single-user probe (one request at a time: service time without
+  queueing), or at the lowest steady rate for runs without a probe;
+- p95 = p95 latency at the lowest steady rate;
 - X_max = the capacity search's result (a lower bound when the generator saturated);
 - M_w, M_0 = median worker USS and shared memory (total PSS − Σ worker USS) in steady phases.
 Repetitions of a configuration become `Estimate`s (mean, 95% CI). When a configuration was
@@ -40,6 +42,7 @@ class RunFigures(Model):
     """One run's contribution to its configuration's summary."""
 
     d: float
+    d_cap: float | None
     s_ms: float
     p95_ms: float
     capacity: float
@@ -66,9 +69,20 @@ def run_figures(run: RunResult) -> RunFigures | str:
         return "no worker memory sample in the steady phases"
     if lowest.load.latency.mean_ms is None or lowest.load.latency.p95_ms is None:
         return "no successful request at the lowest steady rate"
+    at_cap = [
+        p
+        for p in run.phases
+        if p.load.kind == "step" and p.load.throughput_rps == run.capacity.capacity_rps
+    ]
+    d_cap = at_cap[0].cpu_s_per_request if at_cap else None
+    probe = run.probe
+    s_ms = lowest.load.latency.mean_ms
+    if probe is not None and probe.load.latency.mean_ms is not None:
+        s_ms = probe.load.latency.mean_ms
     return RunFigures(
         d=cpu / requests,
-        s_ms=lowest.load.latency.mean_ms,
+        d_cap=d_cap,
+        s_ms=s_ms,
         p95_ms=lowest.load.latency.p95_ms,
         capacity=run.capacity.capacity_rps,
         lower_bound=run.capacity.lower_bound,
@@ -128,6 +142,11 @@ def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSum
         server_cpus=server_cpus,
         quota_cpus=quota,
         cpu_s_per_request=estimate([v.d for v in vals]),
+        cpu_s_per_request_at_capacity=(
+            estimate([v.d_cap for v in vals if v.d_cap is not None])
+            if any(v.d_cap is not None for v in vals)
+            else None
+        ),
         latency_low_ms=estimate([v.s_ms for v in vals]),
         p95_steady_ms=estimate([v.p95_ms for v in vals]),
         capacity_rps=estimate([v.capacity for v in vals]),

@@ -23,7 +23,14 @@ class ConfigSummary(Model):
     server_cpus: int = Field(ge=1, description="CPUs the server was pinned to")
     quota_cpus: float | None = Field(None, description="cgroup quota applied, in CPUs")
     cpu_s_per_request: Estimate = Field(description="D: server CPU-seconds per request")
-    latency_low_ms: Estimate = Field(description="S: mean latency at the lowest steady rate")
+    cpu_s_per_request_at_capacity: Estimate | None = Field(
+        None,
+        description="D at the capacity-search step that set X_max (per-request CPU falls as "
+        "load rises on many machines: idle wake-ups cost CPU at low load)",
+    )
+    latency_low_ms: Estimate = Field(
+        description="S: mean latency with one user (no queueing), else at the lowest steady rate"
+    )
     p95_steady_ms: Estimate = Field(description="p95 latency at the lowest steady rate")
     capacity_rps: Estimate = Field(description="X_max: highest rate meeting the SLO")
     capacity_is_lower_bound: bool = Field(

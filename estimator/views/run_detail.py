@@ -17,6 +17,7 @@ from estimator.store.runs import RunRow, Store
 
 PHASE_LABELS: dict[str, str] = {
     "warmup": "warm-up",
+    "probe": "service time (1 user)",
     "steady": "steady load",
     "step": "capacity search",
 }

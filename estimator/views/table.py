@@ -132,7 +132,7 @@ def difference_frame(diff: ConfigComparison, costs: Mapping[str, CostRow] | None
 METRIC_NAMES = {
     "capacity_rps": "capacity (SLO-limited throughput)",
     "cpu_ms_per_request": "CPU per request",
-    "latency_mean_ms": "mean latency at the lowest steady rate",
+    "latency_mean_ms": "service time (mean latency, one user)",
     "p95_ms": "p95 at the lowest steady rate",
     "worker_uss_mib": "private memory per worker (USS)",
 }

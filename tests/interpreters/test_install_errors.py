@@ -91,3 +91,21 @@ def test_unknown_failure_keeps_the_last_error_line() -> None:
     failure = explain("something odd\nerror: disk full\n")
     assert failure.package is None
     assert failure.detail == "error: disk full"
+
+
+def test_a_compile_error_beats_the_compiler_command_line() -> None:
+    # uv's output for greenlet 3.5.6 on free-threaded CPython 3.13.15t (seen here), trimmed
+    output = "\n".join(
+        [
+            "   Building greenlet==3.5.6",
+            "error: Failed to build `greenlet==3.5.6`",
+            "  cause: The build backend returned an error",
+            "         src/greenlet/TPythonState.cpp:232:9: error: "
+            "'_PyCriticalSection_SuspendAll' was not declared in this scope",
+            "         error: Command '['g++', '-fno-strict-overflow', '-c', "
+            "'src/greenlet/greenlet.cpp']' returned non-zero exit status 1.",
+        ]
+    )
+    failure = explain(output)
+    assert failure.package == "greenlet"
+    assert failure.detail.startswith("src/greenlet/TPythonState.cpp:232:9: error: ")
