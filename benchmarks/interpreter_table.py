@@ -72,11 +72,17 @@ def table(store_path: Path, peak_rps: float) -> None:
     by_key: dict[str, list[RunResult]] = defaultdict(list)
     for r in ok:
         by_key[r.config_key].append(r)
+    base = {
+        s.app: cost[s.key].best
+        for s in summaries.summaries
+        if s.variant == "cpython-3.11" and s.key in cost and cost[s.key].best
+    }
     print(
-        f"| configuration | capacity req/s per CPU | CPU ms/request | USS MiB/worker | "
-        f"workers ran | $/month at {peak_rps:g} req/s |"
+        f"| endpoint | variant | server | capacity req/s (1 CPU) | CPU ms/request (steady) | "
+        f"CPU ms/request (at capacity) | USS MiB/worker | workers ran | "
+        f"$/month at {peak_rps:g} req/s | vs 3.11 |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for s in summaries.summaries:
         c = cost.get(s.key)
         best = c.best if c else None
@@ -85,16 +91,21 @@ def table(store_path: Path, peak_rps: float) -> None:
             if best
             else "not priced"
         )
+        ref = base.get(s.app)
+        versus = f"{(best.monthly_usd / ref.monthly_usd - 1) * 100:+.0f}%" if best and ref else ""
         bound = "≥ " if s.capacity_is_lower_bound else ""
+        at_cap = s.cpu_s_per_request_at_capacity
         print(
-            f"| {s.key} | {bound}{_ci(s.capacity_rps)} | {_ci(s.cpu_s_per_request, 1000, 2)} | "
-            f"{_ci(s.worker_uss_mb, 1, 1)} | {_ran(by_key[s.key])} | {money} |"
+            f"| {s.app} | {s.variant} | {s.server.label} | {bound}{_ci(s.capacity_rps)} | "
+            f"{_ci(s.cpu_s_per_request, 1000, 2)} | "
+            f"{_ci(at_cap, 1000, 2) if at_cap else '-'} | "
+            f"{_ci(s.worker_uss_mb, 1, 1)} | {_ran(by_key[s.key])} | {money} | {versus} |"
         )
     for e in summaries.excluded:
-        print(f"| {e.key} | excluded: {e.reason} | | | | |")
+        print(f"| {e.key} | excluded: {e.reason} |")
     for key, rs in sorted(failed.items()):
-        reason = rs[0].failure or "?"
-        print(f"| {key} | **failed** ({len(rs)}×, {rs[0].failure_stage}): {reason[:160]} | | | | |")
+        reason = (rs[0].failure or "?").replace("|", "/")
+        print(f"| {key} | **failed** ({len(rs)}×, {rs[0].failure_stage}): {reason[:200]} |")
     print()
     print(
         f"Costs: {report.pricing.source}, catalog {report.pricing.snapshot_date}, us-east-1 "

@@ -156,9 +156,10 @@ class EnvBuild:
                 )
             ]
             if install:
-                steps.append(
-                    ("installing", [self.uv, "pip", "install", "--python", self.python, *install])
-                )
+                # Bytecode now (pip does it by default), not in the first server start of
+                # every worker: that would slow the first measured cell and race the writes.
+                uv_install = [self.uv, "pip", "install", "--compile-bytecode"]
+                steps.append(("installing", [*uv_install, "--python", self.python, *install]))
         else:
             steps = [
                 (
