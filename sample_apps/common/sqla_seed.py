@@ -1,6 +1,6 @@
 """Schema and seed rows for the two SQLAlchemy apps (Flask, FastAPI), which share their
-models' shape: one implementation of `python -m <app>.seed`. Unlike the rest of `common`,
-this imports SQLAlchemy; only those two apps import it."""
+models (`common.sqla_models`): one implementation of `python -m <app>.seed`. Unlike the rest
+of `common`, this imports SQLAlchemy; only those two apps import it."""
 
 from __future__ import annotations
 
@@ -8,31 +8,26 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from common import seed_data
+from common import sqla_models as m
 from common.dbfile import DatabaseError, database_path, ensure_database
 
 
 class SqlaSeed:
-    """`app`: the package name; `models`: its module with Base, Product, Customer, Order and
-    OrderItem; `make_engine(path)`: its engine factory."""
+    """`app`: the package name; `make_engine(path)`: its engine factory."""
 
-    def __init__(
-        self, app: str, package_dir: Path, make_engine: Callable[[Path], Any], models: ModuleType
-    ) -> None:
+    def __init__(self, app: str, package_dir: Path, make_engine: Callable[[Path], Any]) -> None:
         self.app = app
         self.package_dir = package_dir
         self.make_engine = make_engine
-        self.models = models
 
     def build(self, path: Path) -> None:
         """Schema and seed rows into the new file at `path`."""
-        m = self.models
         data = seed_data.generate()
         engine = self.make_engine(path)
         try:

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from common import contract, orders, workload
-from common.formatting import iso_utc, report_rows, utc_now
+from common.formatting import iso_utc, report_rows
+from common.sqla_models import Order, OrderItem, Product, place_order
 from fastapi_app.db import get_session
-from fastapi_app.models import Customer, Order, OrderItem, Product
 from fastapi_app.schemas import (
     ComputeResult,
     Health,
@@ -131,36 +131,8 @@ def get_product(product_id: int, db: DbSession) -> ProductOut:
     dependencies=[Depends(json_body)],
 )
 def create_order(body: OrderIn, response: Response, db: DbSession) -> OrderOut:
-    # Reads first, then one short write transaction (SQLite takes the write lock at the
-    # first INSERT and waits for it up to the busy timeout).
-    if db.get(Customer, body.customer_id) is None:
-        raise orders.unknown_customer(body.customer_id)
-    ids = [line.product_id for line in body.items]
-    found = {p.id: p for p in db.scalars(select(Product).where(Product.id.in_(ids)))}
-    for i, line in enumerate(body.items):
-        if line.product_id not in found:
-            raise orders.unknown_product(i, line.product_id)
-    subtotal, tax, total = orders.totals(
-        [(line.quantity, found[line.product_id].price_cents) for line in body.items]
-    )
-    order = Order(
-        customer_id=body.customer_id,
-        status=orders.ORDER_STATUS,
-        created_at=utc_now().replace(tzinfo=None),
-        subtotal_cents=subtotal,
-        tax_cents=tax,
-        total_cents=total,
-        items=[
-            OrderItem(
-                product=found[line.product_id],
-                quantity=line.quantity,
-                unit_price_cents=found[line.product_id].price_cents,
-            )
-            for line in body.items
-        ],
-    )
-    db.add(order)
-    db.commit()
+    lines = [orders.Line(line.product_id, line.quantity) for line in body.items]
+    order = place_order(db, body.customer_id, lines)
     response.headers["Location"] = f"/api/orders/{order.id}"
     return order_out(order)
 

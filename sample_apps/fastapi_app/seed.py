@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 from common.sqla_seed import SqlaSeed
-from fastapi_app import models
 from fastapi_app.db import make_engine
 
-SEED = SqlaSeed("fastapi_app", Path(__file__).resolve().parent, make_engine, models)
+SEED = SqlaSeed("fastapi_app", Path(__file__).resolve().parent, make_engine)
 build = SEED.build
 ensure = SEED.ensure
 main = SEED.main

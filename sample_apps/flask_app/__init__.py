@@ -19,7 +19,11 @@ APP_DIR = Path(__file__).resolve().parent
 def create_app(db_path: str | Path | None = None) -> Flask:
     """Build the app; the database (`db_path`, else $SAMPLE_APP_DB, else
     instance/app.sqlite3) is created and seeded first if it does not exist yet."""
-    app = Flask(__name__, instance_path=str(APP_DIR / "instance"))
+    app = Flask(
+        __name__,
+        instance_path=str(APP_DIR / "instance"),
+        template_folder=str(APP_DIR.parent / "common" / "templates"),  # shared with FastAPI
+    )
     path = Path(db_path).resolve() if db_path else database_path(APP_DIR)
     ensure(path)
     app.config.update(DATABASE=str(path), MAX_CONTENT_LENGTH=MAX_BODY_BYTES)

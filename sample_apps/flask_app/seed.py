@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 from common.sqla_seed import SqlaSeed
-from flask_app import models
 from flask_app.db import make_engine
 
-SEED = SqlaSeed("flask_app", Path(__file__).resolve().parent, make_engine, models)
+SEED = SqlaSeed("flask_app", Path(__file__).resolve().parent, make_engine)
 build = SEED.build
 ensure = SEED.ensure
 main = SEED.main

@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from common import contract, orders, workload
-from common.formatting import report_rows, utc_now
+from common.formatting import report_rows
+from common.sqla_models import Order, OrderItem, Product, place_order
 from flask_app.db import session
-from flask_app.models import Customer, Order, OrderItem, Product
+from flask_app.serialize import order_json, product_json
 
 bp = Blueprint("shop", __name__)
 
@@ -34,7 +35,7 @@ def list_products() -> Json:
     total = db.scalar(select(func.count()).select_from(Product))
     page = db.scalars(select(Product).order_by(Product.id).limit(limit).offset(offset))
     return {
-        "items": [p.to_json() for p in page],
+        "items": [product_json(p) for p in page],
         "limit": limit,
         "offset": offset,
         "total": total,
@@ -46,7 +47,7 @@ def get_product(product_id: int) -> Json:
     product = session().get(Product, product_id) if product_id <= contract.MAX_ID else None
     if product is None:
         raise contract.product_not_found(product_id)
-    return product.to_json()
+    return product_json(product)
 
 
 def _json_body() -> object:
@@ -69,37 +70,8 @@ def _json_body() -> object:
 @bp.post("/api/orders")
 def create_order() -> tuple[Json, int, dict[str, str]]:
     wanted = orders.validate_order(_json_body())
-    db = session()
-    # Reads first, then one short write transaction (SQLite takes the write lock at the
-    # first INSERT and waits for it up to the busy timeout).
-    if db.get(Customer, wanted.customer_id) is None:
-        raise orders.unknown_customer(wanted.customer_id)
-    ids = [line.product_id for line in wanted.lines]
-    found = {p.id: p for p in db.scalars(select(Product).where(Product.id.in_(ids)))}
-    for i, line in enumerate(wanted.lines):
-        if line.product_id not in found:
-            raise orders.unknown_product(i, line.product_id)
-    priced = [(line.quantity, found[line.product_id].price_cents) for line in wanted.lines]
-    subtotal, tax, total = orders.totals(priced)
-    order = Order(
-        customer_id=wanted.customer_id,
-        status=orders.ORDER_STATUS,
-        created_at=utc_now().replace(tzinfo=None),
-        subtotal_cents=subtotal,
-        tax_cents=tax,
-        total_cents=total,
-        items=[
-            OrderItem(
-                product=found[line.product_id],
-                quantity=line.quantity,
-                unit_price_cents=found[line.product_id].price_cents,
-            )
-            for line in wanted.lines
-        ],
-    )
-    db.add(order)
-    db.commit()
-    return order.to_json(), 201, {"Location": f"/api/orders/{order.id}"}
+    order = place_order(session(), wanted.customer_id, wanted.lines)
+    return order_json(order), 201, {"Location": f"/api/orders/{order.id}"}
 
 
 @bp.get("/api/orders/<int:order_id>")
@@ -113,7 +85,7 @@ def get_order(order_id: int) -> Json:
         )
     if order is None:
         raise contract.order_not_found(order_id)
-    return order.to_json()
+    return order_json(order)
 
 
 @bp.get("/report")

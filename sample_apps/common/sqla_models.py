@@ -1,12 +1,17 @@
-"""The shop's tables as SQLAlchemy 2 declarative models.
+"""The shop's tables as SQLAlchemy 2 declarative models, and placing an order: shared by the
+two SQLAlchemy apps (Flask, FastAPI); each serializes in its own idiom.
 
 Annotations here are evaluated at run time by SQLAlchemy: keep them valid on Python 3.9
 (`Optional`, no `X | Y`)."""
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import DateTime, ForeignKey, String, Text, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from common import orders
+from common.formatting import utc_now
 
 
 class Base(DeclarativeBase):
@@ -58,3 +63,38 @@ class OrderItem(Base):
     unit_price_cents: Mapped[int]
     order: Mapped[Order] = relationship(back_populates="items")
     product: Mapped[Product] = relationship()
+
+
+def place_order(db: Session, customer_id: int, lines: Sequence[orders.Line]) -> Order:
+    """Store a validated order; unknown customer or products raise the contract's errors.
+    Reads first, then one short write transaction (SQLite takes the write lock at the first
+    INSERT and waits for it up to the busy timeout)."""
+    if db.get(Customer, customer_id) is None:
+        raise orders.unknown_customer(customer_id)
+    ids = [line.product_id for line in lines]
+    found = {p.id: p for p in db.scalars(select(Product).where(Product.id.in_(ids)))}
+    for i, line in enumerate(lines):
+        if line.product_id not in found:
+            raise orders.unknown_product(i, line.product_id)
+    subtotal, tax, total = orders.totals(
+        [(line.quantity, found[line.product_id].price_cents) for line in lines]
+    )
+    order = Order(
+        customer_id=customer_id,
+        status=orders.ORDER_STATUS,
+        created_at=utc_now().replace(tzinfo=None),
+        subtotal_cents=subtotal,
+        tax_cents=tax,
+        total_cents=total,
+        items=[
+            OrderItem(
+                product=found[line.product_id],
+                quantity=line.quantity,
+                unit_price_cents=found[line.product_id].price_cents,
+            )
+            for line in lines
+        ],
+    )
+    db.add(order)
+    db.commit()
+    return order
