@@ -7,12 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from estimator._model import Model
 from estimator.capacity import TrafficProfile
 from estimator.pricing import Arch, Catalog, Purchase, load_catalog
-from estimator.pricing.models import valid_region
+from estimator.pricing.models import Region
 
 FleetMode = Literal["autoscaled", "fixed"]
 FLEET_MODES: tuple[FleetMode, ...] = ("autoscaled", "fixed")
@@ -25,7 +25,7 @@ class EstimateRequest(Model):
     profile: str | None = Field(
         None, description="the --profile preset the traffic came from; None: a --traffic file"
     )
-    region: str
+    region: Region
     purchase: Purchase = "on-demand"
     fleet: FleetMode = Field(
         "autoscaled",
@@ -56,13 +56,6 @@ class EstimateRequest(Model):
     discount_pct: Decimal | None = Field(None, description="negotiated discount on list prices")
     custom_prices: str | None = Field(None, description="custom price CSV used as given")
     user_catalog: bool = Field(True, description="use prices fetched by `pricing refresh`")
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        if not valid_region(v):
-            raise ValueError("an AWS region name such as 'us-east-1'")
-        return v
 
     def filters(self) -> dict[str, str]:
         """The instance filters in force, for reports."""

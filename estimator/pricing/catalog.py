@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field, PrivateAttr, model_validator
 
@@ -249,28 +249,12 @@ class Catalog(Model):
     def lambda_price(
         self, region: str, arch: str = "x86_64", missing: MissingPrices | None = None
     ) -> LambdaPrice | None:
-        a = normalize_arch(arch)
-        for p in self.lambda_prices:
-            if (p.region, p.arch) == (region, a):
-                return p
-        if missing is not None:
-            have = ", ".join(sorted({p.region for p in self.lambda_prices})) or "none"
-            missing.add(f"lambda {a}", region, "on-demand", f"Lambda prices exist for {have} only")
-        return None
+        return _serverless(self.lambda_prices, "Lambda", region, arch, missing)
 
     def fargate_price(
         self, region: str, arch: str = "x86_64", missing: MissingPrices | None = None
     ) -> FargatePrice | None:
-        a = normalize_arch(arch)
-        for p in self.fargate_prices:
-            if (p.region, p.arch) == (region, a):
-                return p
-        if missing is not None:
-            have = ", ".join(sorted({p.region for p in self.fargate_prices})) or "none"
-            missing.add(
-                f"fargate {a}", region, "on-demand", f"Fargate prices exist for {have} only"
-            )
-        return None
+        return _serverless(self.fargate_prices, "Fargate", region, arch, missing)
 
     # --- provenance --------------------------------------------------------------------
     def _why_missing(self, name: str, region: str, purchase: Purchase) -> str:
@@ -302,3 +286,21 @@ class Catalog(Model):
         lines.extend(f"  {line}" for line in source_lines(chosen))
         lines.extend(f"Note: {note}" for note in self.notes)
         return lines
+
+
+_Sheet = TypeVar("_Sheet", LambdaPrice, FargatePrice)
+
+
+def _serverless(
+    sheets: list[_Sheet], service: str, region: str, arch: str, missing: MissingPrices | None
+) -> _Sheet | None:
+    """The price sheet of `region` × `arch`; a gap goes into `missing` with the regions held."""
+    a = normalize_arch(arch)
+    for p in sheets:
+        if (p.region, p.arch) == (region, a):
+            return p
+    if missing is not None:
+        have = ", ".join(sorted({p.region for p in sheets})) or "none"
+        what = f"{service} prices exist for {have} only"
+        missing.add(f"{service.lower()} {a}", region, "on-demand", what)
+    return None

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from estimator._model import Model
 from estimator.money import HOURS_PER_MONTH
@@ -27,6 +27,16 @@ _N_XLARGE = re.compile(r"^(\d+)xlarge$")
 def valid_region(region: str) -> bool:
     """An AWS region name such as 'eu-west-1' (the shape, not a list of regions)."""
     return bool(_REGION.match(region))
+
+
+def _check_region(region: str) -> str:
+    if not valid_region(region):
+        raise ValueError("an AWS region name such as 'eu-west-1'")
+    return region
+
+
+Region = Annotated[str, AfterValidator(_check_region)]
+"""A model field holding an AWS region name (validated by shape)."""
 
 
 def split_type(name: str) -> tuple[str, str]:
@@ -133,19 +143,12 @@ class FargatePrice(Model):
 class PriceSource(Model):
     """Where one region × purchase option's EC2 prices come from, and when they held."""
 
-    region: str
+    region: Region
     purchase: Purchase
     kind: Literal["embedded", "refreshed", "custom"]
     as_of: date | None = Field(description="None: the source states no date")
     description: str
     note: str | None = None
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        if not valid_region(v):
-            raise ValueError("an AWS region name such as 'eu-west-1'")
-        return v
 
     def line(self) -> str:
         return source_lines([self])[0]

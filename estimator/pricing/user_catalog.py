@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 
 from estimator._model import Model
 from estimator.errors import PricingError, describe_validation_error
 from estimator.paths import cache_dir
-from estimator.pricing.models import InstanceType, Purchase, valid_region
+from estimator.pricing.models import InstanceType, Purchase, Region
 
 
 class CatalogPart(Model):
@@ -24,19 +24,12 @@ class CatalogPart(Model):
     schema_version: Literal[1] = 1
     provider: Literal["aws"] = "aws"
     currency: Literal["USD"] = "USD"
-    region: str
+    region: Region
     purchase: Purchase
     fetched_at: datetime = Field(description="UTC time of the fetch")
     source: str = Field(description="the API calls and filters the prices come from")
     families: list[str] | None = Field(description="families fetched; None: all")
     instances: list[InstanceType]
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, v: str) -> str:
-        if not valid_region(v):
-            raise ValueError("an AWS region name such as 'eu-west-1'")
-        return v
 
 
 def user_catalog_dir() -> Path:
