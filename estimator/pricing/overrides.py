@@ -6,11 +6,19 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from estimator._model import Model
 from estimator.errors import ConfigError
 from estimator.pricing.catalog import Catalog, normalize_purchase, parse_price
-from estimator.pricing.models import InstanceType, PriceSource, Purchase, valid_region
+from estimator.pricing.models import (
+    FargatePrice,
+    InstanceType,
+    LambdaPrice,
+    PriceSource,
+    Purchase,
+    valid_region,
+)
 
 CUSTOM_COLUMNS = ("instance_type", "region", "usd_per_hour")
 OPTIONAL_COLUMNS = ("purchase",)
@@ -85,48 +93,27 @@ def read_custom_prices(path: Path) -> list[CustomPrice]:
     return out
 
 
+_Priced = TypeVar("_Priced", InstanceType, LambdaPrice, FargatePrice)
+
+
 def apply_discount(catalog: Catalog, pct: Decimal) -> Catalog:
     """Every list price (EC2 on-demand and spot, Lambda, Fargate) times (1 - pct/100)."""
     if pct == 0:
         return catalog
     factor = (100 - pct) / 100
 
-    def cut(price: Decimal) -> Decimal:
-        return price * factor
+    def cut(sheet: _Priced) -> _Priced:
+        """Every `usd_…` price of a row; EC2 rows keep their list price beside it."""
+        update: dict[str, object] = {
+            k: v * factor for k, v in sheet if k.startswith("usd_") and isinstance(v, Decimal)
+        }
+        if isinstance(sheet, InstanceType):
+            update["list_usd_per_hour"] = sheet.list_usd_per_hour or sheet.usd_per_hour
+        return sheet.model_copy(update=update)
 
-    instances = [
-        it.model_copy(
-            update={
-                "usd_per_hour": cut(it.usd_per_hour),
-                "list_usd_per_hour": it.list_usd_per_hour or it.usd_per_hour,
-            }
-        )
-        for it in catalog.instances
-    ]
-    lambdas = [
-        p.model_copy(
-            update={
-                "usd_per_million_requests": cut(p.usd_per_million_requests),
-                "usd_per_gb_second": cut(p.usd_per_gb_second),
-                "usd_per_ephemeral_gb_second": cut(p.usd_per_ephemeral_gb_second)
-                if p.usd_per_ephemeral_gb_second is not None
-                else None,
-            }
-        )
-        for p in catalog.lambda_prices
-    ]
-    fargates = [
-        p.model_copy(
-            update={
-                "usd_per_vcpu_hour": cut(p.usd_per_vcpu_hour),
-                "usd_per_gb_hour": cut(p.usd_per_gb_hour),
-                "usd_per_storage_gb_hour": cut(p.usd_per_storage_gb_hour)
-                if p.usd_per_storage_gb_hour is not None
-                else None,
-            }
-        )
-        for p in catalog.fargate_prices
-    ]
+    instances = [cut(it) for it in catalog.instances]
+    lambdas = [cut(p) for p in catalog.lambda_prices]
+    fargates = [cut(p) for p in catalog.fargate_prices]
     note = (
         f"negotiated discount {pct.normalize():f}% applied to every list price "
         "(EC2 on-demand and spot, Lambda, Fargate)"
