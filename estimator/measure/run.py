@@ -262,7 +262,9 @@ def _phase(run: _Run, server: RunningServer, sampler: Sampler, load: PhaseLoad) 
     server.check_alive()
     window = sampler.window(load.started_at, load.ended_at)
     per_request = window.cpu_seconds_per_request(load.requests) if load.requests > 0 else None
-    bound = window.generator_bound
+    placement = server.placement
+    allotment = placement.quota_cpus if placement.quota_applied else None
+    bound = window.generator_limited(allotment or float(len(placement.server_cpus)))
     result = PhaseResult(
         load=load, server=window, cpu_s_per_request=per_request, generator_bound=bound
     )

@@ -145,6 +145,26 @@ def test_generator_demand_counts_run_queue_wait(
     assert w.generator_bound is bound
 
 
+@pytest.mark.parametrize(
+    ("gen_busy", "server_cpus", "limited"),
+    [
+        (0.85, 2.0, True),  # generator busy, server (0.81 CPU) leaves half of 2 CPUs unused
+        (0.85, 1.0, False),  # server at 81% of its one CPU: it may be the limit
+        (0.70, 2.0, False),  # generator not busy enough to be blamed
+        (0.95, 1.0, True),  # generator-bound whatever the server does
+    ],
+)
+def test_generator_limited_when_the_server_has_spare_cpu(
+    gen_busy: float, server_cpus: float, limited: bool
+) -> None:
+    processes = [*gunicorn_like(), FakeProcess(GEN, born=-1.0, busy=gen_busy)]
+    sampler, clock, _ = make(processes, server_pid=MASTER, generator_pids=[GEN])
+    run(sampler, clock, 3.0)
+    w = sampler.window(0.5, 2.5)
+    assert w.server_cpu_util == pytest.approx(0.81)
+    assert w.generator_limited(server_cpus) is limited
+
+
 def test_server_run_queue_wait() -> None:
     processes = gunicorn_like()
     processes[1].wait = 0.2
