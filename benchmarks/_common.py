@@ -87,7 +87,7 @@ def wrk(url: str, seconds: float, connections: int = 8) -> float:
     return float(m.group(1))
 
 
-def mean_sd(values: list[float]) -> str:
+def mean_sd(values: list[float], digits: int = 0) -> str:
     if len(values) < 2:
-        return f"{values[0]:,.0f}"
-    return f"{statistics.fmean(values):,.0f} ± {statistics.stdev(values):,.0f}"
+        return f"{values[0]:,.{digits}f}"
+    return f"{statistics.fmean(values):,.{digits}f} ± {statistics.stdev(values):,.{digits}f}"

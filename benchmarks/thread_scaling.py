@@ -18,12 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 from pathlib import Path
 
-from benchmarks._common import variant
+from benchmarks._common import mean_sd, variant
 from estimator import procs
+from estimator.interpreters import ResolvedVariant
 
 SAMPLE_APPS = Path(__file__).resolve().parent.parent / "sample_apps"
 
@@ -53,8 +53,8 @@ print(json.dumps({"gil": gil, "rates": out}))
 """
 
 
-def _round(name: str, size: int, calls: int) -> tuple[bool, float, float]:
-    rv = variant(name)
+def _round(rv: ResolvedVariant, size: int, calls: int) -> tuple[bool, float, float]:
+    name = rv.name
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **rv.env}
     proc = procs.spawn(
         [rv.interpreter.path, "-c", CHILD, str(SAMPLE_APPS), str(size), str(calls), "2"],
@@ -84,10 +84,11 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    results: dict[str, list[tuple[bool, float, float]]] = {v: [] for v in args.variants}
+    resolved = [variant(name) for name in args.variants]
+    results: dict[str, list[tuple[bool, float, float]]] = {rv.name: [] for rv in resolved}
     for _ in range(args.rounds):
-        for name in args.variants:
-            results[name].append(_round(name, args.size, args.calls))
+        for rv in resolved:
+            results[rv.name].append(_round(rv, args.size, args.calls))
     print(
         f"/compute?size={args.size} work, {args.calls} calls per measurement, "
         f"{args.rounds} interleaved rounds (mean ± sd), pinned to CPUs 0-1\n"
@@ -99,16 +100,10 @@ def main() -> int:
         two = [r[2] for r in rows]
         ups = [r[2] / r[1] for r in rows]
         print(
-            f"| {name} | {'on' if rows[0][0] else 'off'} | {_ms(one)} | {_ms(two)} | "
-            f"{statistics.fmean(ups):.2f}× ± {statistics.stdev(ups) if len(ups) > 1 else 0:.2f} |"
+            f"| {name} | {'on' if rows[0][0] else 'off'} | {mean_sd(one, 1)} | "
+            f"{mean_sd(two, 1)} | {mean_sd(ups, 2)}× |"
         )
     return 0
-
-
-def _ms(values: list[float]) -> str:
-    if len(values) < 2:
-        return f"{values[0]:,.1f}"
-    return f"{statistics.fmean(values):,.1f} ± {statistics.stdev(values):,.1f}"
 
 
 if __name__ == "__main__":
