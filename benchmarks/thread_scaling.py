@@ -19,13 +19,13 @@ import argparse
 import json
 import os
 import subprocess
-from pathlib import Path
 
 from benchmarks._common import mean_sd, variant
 from estimator import procs
 from estimator.interpreters import ResolvedVariant
+from estimator.paths import SAMPLE_APPS_DIR
 
-SAMPLE_APPS = Path(__file__).resolve().parent.parent / "sample_apps"
+SAMPLE_APPS = SAMPLE_APPS_DIR
 
 # Runs inside the measured interpreter: stdlib only (plus the sample apps' common/ package).
 CHILD = """

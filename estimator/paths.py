@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-"""The checkout estimator runs from (editable install): the sample apps and load tests live
-there."""
 
-SAMPLE_APPS_DIR = REPO_ROOT / "sample_apps"
-LOADTESTS_DIR = REPO_ROOT / "loadtests"
+def _packaged(name: str) -> Path:
+    """A directory shipped inside the `estimator` package (wheel or checkout alike). The
+    package is always installed as files (uv, pipx, pip, editable), so the resource is a real
+    directory that servers and Streamlit can be pointed at."""
+    return Path(str(resources.files("estimator").joinpath(name)))
+
+
+SAMPLE_APPS_DIR = _packaged("sample_apps")
+"""The sample apps (their own sys.path root; they run on PyPy 3.9 too)."""
+LOADTESTS_DIR = _packaged("loadtests")
+"""The shipped locustfiles."""
+DASHBOARD_APP = _packaged("dashboard") / "app.py"
+"""The Streamlit entry point."""
 
 
 def _xdg(var: str, default: str) -> Path:

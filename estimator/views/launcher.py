@@ -21,7 +21,7 @@ from subprocess import STDOUT, Popen
 from estimator import paths, procs
 from estimator.errors import ConfigError, EstimatorError
 
-APP = paths.REPO_ROOT / "dashboard" / "app.py"
+APP = paths.DASHBOARD_APP
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8501
 READY_TIMEOUT_S = 60.0
@@ -171,10 +171,6 @@ def serving(
     env = dict(os.environ)
     env["ESTIMATOR_RESULTS"] = str(results)
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
-    # the pages import `dashboard.*` from the checkout (the wheel ships `estimator` only)
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(paths.REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
-    )
     url = url_for(host, chosen)
     with (
         log.open("wb") as out,

@@ -13,7 +13,7 @@ LATER = (
     "estimator.estimate",
     "estimator.report",
     "estimator.cli",
-    "dashboard",
+    "estimator.dashboard",
 )
 PACKAGE = Path(estimator.capacity.__file__).parent
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from estimator.paths import DASHBOARD_APP
 from tests.fixtures import fixture_store
 
-APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+APP = DASHBOARD_APP
 TIMEOUT_S = 60  # a loaded 2-core machine; a run takes well under a second when idle
 
 

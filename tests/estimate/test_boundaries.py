@@ -12,8 +12,8 @@ import estimator.estimate
 import estimator.report
 
 LATER = {
-    "estimate": ("estimator.report", "estimator.cli", "estimator.views", "dashboard"),
-    "report": ("estimator.cli", "estimator.views", "dashboard"),
+    "estimate": ("estimator.report", "estimator.cli", "estimator.views", "estimator.dashboard"),
+    "report": ("estimator.cli", "estimator.views", "estimator.dashboard"),
 }
 PACKAGES = {
     "estimate": Path(estimator.estimate.__file__).parent,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state
+from estimator.dashboard import state
 from estimator.views.empty import empty_store_help
 
 help_ = empty_store_help(state.snapshot())

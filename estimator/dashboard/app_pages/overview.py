@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from dashboard import state
+from estimator.dashboard import state
 from estimator.views import costs, fmt
 
 st.title("Which configuration is cheapest?")

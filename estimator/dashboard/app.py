@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import state
+from estimator.dashboard import state
 from estimator.errors import EstimatorError
 
 PAGES = Path(__file__).resolve().parent / "app_pages"

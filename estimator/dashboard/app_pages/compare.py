@@ -3,7 +3,7 @@ the estimate's costs, charts, and whether two configurations really differ."""
 
 import streamlit as st
 
-from dashboard import charts, state
+from estimator.dashboard import charts, state
 from estimator.errors import EstimatorError
 from estimator.store.compare import compare_configs
 from estimator.views import costs, measured, table

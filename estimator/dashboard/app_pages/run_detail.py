@@ -5,7 +5,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import charts, state
+from estimator.dashboard import charts, state
 from estimator.views import fmt, run_detail
 
 snap = state.snapshot()

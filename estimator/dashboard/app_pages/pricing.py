@@ -3,7 +3,7 @@ region, architecture and families (or the whole catalog), and the serverless pri
 
 import streamlit as st
 
-from dashboard import state
+from estimator.dashboard import state
 from estimator.errors import EstimatorError
 from estimator.views import pricing
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state
+from estimator.dashboard import state
 from estimator.views import costs, export
 
 st.title("Export the report")
