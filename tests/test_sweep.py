@@ -1,5 +1,5 @@
-"""The sweep's bookkeeping with a fake measurement: order, resume, force, failures, missing
-variants, Ctrl-C. (The real thing runs in tests/measure/test_end_to_end.py.)"""
+"""The sweep's bookkeeping with a fake measurement: batches, order, resume, force, failures,
+missing variants, Ctrl-C. (The real thing runs in tests/measure/test_end_to_end.py.)"""
 
 from __future__ import annotations
 
@@ -151,9 +151,10 @@ def test_interrupt_keeps_finished_cells(tmp_path: Path) -> None:
         assert report.interrupted
         assert len(report.ran) == 2 == len(events)
         assert len(store.rows(status="ok")) == 2
-        (stopped,) = store.rows(status="interrupted")
-        assert stopped.config_key == plan.to_run[2].cell.config_key
-        # resume runs the interrupted cell and the rest, and forgets the interrupted record
+        # the batch's unfinished configurations are recorded as interrupted
+        stopped = store.rows(status="interrupted")
+        assert {s.config_key for s in stopped} == {c.cell.config_key for c in plan.to_run[2:4]}
+        # resume runs the interrupted cells and the rest, and forgets the interrupted records
         resumed = plan_sweep(sc, store, interpreters=INTERPRETERS)
         assert len(resumed.to_run) == 4
         run_sweep(resumed, store, measure_cell=FakeMeasure())
@@ -167,3 +168,79 @@ def test_repetitions_multiply_cells(tmp_path: Path, reps: int) -> None:
         plan = plan_sweep(scenario(tmp_path, repetitions=reps), store, interpreters=INTERPRETERS)
     assert len(plan.cells) == 6 * reps
     assert len({c.key for c in plan.cells}) == 6 * reps
+
+
+class FakeBatch:
+    """Records the batches it was given; delivers one result per member."""
+
+    def __init__(self, interrupt_after: int | None = None) -> None:
+        self.batches: list[list[str]] = []
+        self.measure = FakeMeasure()
+        self.interrupt_after = interrupt_after
+
+    def __call__(self, members: list[Any], *, on_result: Any, **_: Any) -> list[RunResult]:
+        self.batches.append([m.cell.label for m in members])
+        out = []
+        for i, m in enumerate(members):
+            if self.interrupt_after is not None and i == self.interrupt_after:
+                raise KeyboardInterrupt
+            result = self.measure(m.cell, m.variant)
+            on_result(result)
+            out.append(result)
+        return out
+
+
+def test_each_apps_configurations_are_measured_as_one_batch(tmp_path: Path) -> None:
+    sc = scenario(tmp_path, repetitions=2)
+    fake = FakeBatch()
+    with Store(tmp_path / "r.sqlite") as store:
+        report = run_sweep(plan_sweep(sc, store, interpreters=INTERPRETERS), store, measure=fake)
+        assert len(report.ran) == 12 == len(store.rows())
+    assert [len(b) for b in fake.batches] == [4, 2, 4, 2]  # a #1, b #1, a #2, b #2
+    assert fake.batches[0] == [
+        "a | cpython-3.11 | gunicorn-sync w1 #1",
+        "a | cpython-3.11 | uvicorn w1 #1",
+        "a | cpython-3.13 | gunicorn-sync w1 #1",
+        "a | cpython-3.13 | uvicorn w1 #1",
+    ]
+
+
+def test_a_resumed_batch_measures_only_what_is_not_done(tmp_path: Path) -> None:
+    sc = scenario(tmp_path, repetitions=1)
+    with Store(tmp_path / "r.sqlite") as store:
+        first = FakeBatch(interrupt_after=1)
+        report = run_sweep(plan_sweep(sc, store, interpreters=INTERPRETERS), store, measure=first)
+        assert report.interrupted
+        assert len(store.rows(status="ok")) == 1
+        assert len(store.rows(status="interrupted")) == 3
+        again = FakeBatch()
+        run_sweep(plan_sweep(sc, store, interpreters=INTERPRETERS), store, measure=again)
+        # the finished configuration is not measured again; the rest of its batch is
+        assert again.batches[0] == [
+            "a | cpython-3.11 | uvicorn w1 #1",
+            "a | cpython-3.13 | gunicorn-sync w1 #1",
+            "a | cpython-3.13 | uvicorn w1 #1",
+        ]
+        assert store.rows(status="interrupted") == []
+        assert len(store.rows(status="ok")) == 6
+
+
+def test_server_configs_can_name_their_apps(tmp_path: Path) -> None:
+    sc = scenario(
+        tmp_path,
+        repetitions=1,
+        servers=[
+            ServerConfig(kind="gunicorn-sync", apps=["b"]),
+            ServerConfig(kind="uvicorn"),
+        ],
+    )
+    with Store(tmp_path / "r.sqlite") as store:
+        plan = plan_sweep(sc, store, interpreters=INTERPRETERS)
+    labels = {c.cell.label for c in plan.cells}
+    assert labels == {
+        "a | cpython-3.11 | uvicorn w1 #1",
+        "a | cpython-3.13 | uvicorn w1 #1",
+        "b | cpython-3.11 | gunicorn-sync w1 #1",
+        "b | cpython-3.13 | gunicorn-sync w1 #1",
+    }
+    assert plan.skipped_pairs == ["b × uvicorn w1: the app has no asgi entry point"]

@@ -72,7 +72,8 @@ class MeasuredInputs(Model):
             is_async=s.slots is None,
             cpu_s_per_request=s.cpu_s_per_request,
             latency_low_ms=s.latency_low_ms,
-            p95_low_ms=s.p95_steady_ms,
+            # p95 of the same single-user windows as S: one distribution's p95/mean
+            p95_low_ms=s.latency_low_p95_ms or s.p95_steady_ms,
             capacity_rps=s.capacity_rps,
             capacity_is_lower_bound=s.capacity_is_lower_bound,
             workers=s.workers,

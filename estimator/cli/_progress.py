@@ -1,4 +1,5 @@
-"""The sweep's progress bar: cell, phase, ETA; one line per finished cell."""
+"""The sweep's progress bar: configuration, step (provision, warm-up, round n), ETA; one line
+per batch and per finished configuration."""
 
 from __future__ import annotations
 
@@ -24,16 +25,24 @@ def describe_result(result: RunResult) -> str:
         return f"[red]✗[/] {label}: {result.status} ({result.failure_stage}): {result.failure}"
     cap = result.capacity
     parts = []
+    cost = [w.cpu_s_per_request for w in result.cost if w.cpu_s_per_request is not None]
+    if cost:
+        mean = sum(cost) / len(cost)
+        hw = result.cost_half_width
+        spread = "" if hw is None else f" ±{hw:.1%}"
+        parts.append(f"{mean * 1000:.3g} CPU-ms/req{spread} ({len(cost)} rounds)")
     if cap is not None and cap.capacity_rps is not None:
         bound = "≥ " if cap.lower_bound else ""
         parts.append(f"capacity {bound}{cap.capacity_rps:,.0f} req/s (p95 {cap.p95_ms:.0f} ms)")
     elif cap is not None:
         parts.append(f"no rate met the SLO ({cap.detail})")
-    steady = result.steady
-    if steady and steady[0].cpu_s_per_request is not None:
-        parts.append(f"{steady[0].cpu_s_per_request * 1000:.2f} CPU-ms/req")
-    if steady and steady[0].server and steady[0].server.worker_uss_mib:
-        parts.append(f"USS {steady[0].server.worker_uss_mib:.0f} MiB/worker")
+    mem = [w.server.worker_uss_mib for w in result.cost if w.server and w.server.worker_uss_mib]
+    if mem:
+        parts.append(f"USS {sorted(mem)[len(mem) // 2]:.0f} MiB/worker")
+    if result.stop_reason not in (None, "target"):
+        parts.append(f"[yellow]stopped: {result.stop_reason}[/]")
+    if result.not_ranked_reason:
+        parts.append(f"[yellow]not ranked: {result.not_ranked_reason}[/]")
     warn = f" [yellow]({len(result.warnings)} warning(s))[/]" if result.warnings else ""
     return f"[green]✓[/] {label}: {', '.join(parts)} [{seconds:.0f} s]{warn}"
 
@@ -59,6 +68,11 @@ class RichObserver(SweepObserver):
 
     def stop(self) -> None:
         self.progress.stop()
+
+    def batch_started(self, key: str, planned: list[PlannedCell]) -> None:
+        self.progress.console.print(
+            f"batch {key}: {len(planned)} configuration(s) side by side, in rounds"
+        )
 
     def cell_started(self, index: int, planned: PlannedCell) -> None:
         assert self.task is not None

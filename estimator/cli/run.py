@@ -24,8 +24,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "run",
         help="measure a scenario (apps × interpreters × server configs) into the results store",
-        description="Run a scenario's matrix. Finished cells are kept and skipped on the next "
-        f"run (resume); shipped scenarios: {', '.join(sorted(builtin_scenarios()))}.",
+        description="Run a scenario's matrix: each app's configurations side by side, in "
+        "rounds, until each one's CPU-per-request CI reaches the scenario's target or its "
+        "budget ends. Finished configurations are kept and skipped on the next run (resume); "
+        f"shipped scenarios: {', '.join(sorted(builtin_scenarios()))}.",
     )
     p.add_argument("scenario", help="a scenario .toml file or a shipped scenario name")
     add_results_arg(p)
@@ -60,7 +62,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser(
         "compare",
-        help="do two measured configurations differ significantly? (Welch's t-test)",
+        help="do two measured configurations differ significantly? (paired per round when "
+        "measured side by side, else Welch's t-test)",
         description="Select each configuration by words of its key, e.g. "
         "'flask 3.11 sync w2' vs 'flask 3.13 sync w2'.",
     )
@@ -172,9 +175,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     out = console()
     out.print(describe_result(result))
     out.print(f"run dir: {result.run_dir}")
-    table = Table(header_style="bold", title="phases")
+    if result.batch_id:
+        others = [k for k in result.batch_members if k != result.config_key]
+        out.print(
+            f"batch {result.batch_id}: {result.rounds} rounds beside {len(others)} other "
+            f"configuration(s); arrivals: {result.arrivals}; "
+            f"{result.stop_detail or 'stop reason not recorded'}"
+        )
+    table = Table(header_style="bold", title="windows")
     for col in (
-        "phase",
+        "window",
+        "round",
         "target",
         "achieved",
         "p50 ms",
@@ -190,6 +201,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         lat = p.load.latency
         table.add_row(
             p.load.name,
+            "" if p.round is None else str(p.round),
             "closed" if p.load.target_rate is None else f"{p.load.target_rate:.0f}",
             f"{p.load.throughput_rps:.0f}",
             _ms(lat.p50_ms),

@@ -10,7 +10,11 @@ locust's own loader, builds an `Environment` and a `LocalRunner`, fires `events.
 Every user class gets our `wait_time` (the process-wide slot schedule of
 `estimator.load.pacing`; a locustfile's own `wait_time` is replaced, since think time would
 fight the rate control) and an `on_start` that, after the locustfile's own, waits for the
-phase to open and for a slot, so users spawned for a phase don't all fire at once. Latency
+phase to open and for a slot, so users spawned for a phase don't all fire at once. At a
+phase's end the gate closes and the driver waits for the requests still in flight (the
+*drain*), so the server is idle when the parent reads its CPU; those late completions are
+counted apart. A phase's `seed` seeds the `random` module (locust's task choice) and the
+arrival gaps, so every configuration gets the same request sequence in its window. Latency
 comes from locust's `request` event (float ms, unrounded) into `PhaseRecorder`.
 
 Importing this module imports locust, which monkey-patches the process with gevent: never
@@ -26,6 +30,7 @@ import contextlib
 import json
 import logging
 import os
+import random
 import resource
 import sys
 import time
@@ -57,6 +62,8 @@ from estimator.load.recorder import PhaseRecorder
 EXIT_ERROR = 3
 SPAWN_RATE_MIN = 1000.0
 SPAWN_TIMEOUT_S = 60.0
+DRAIN_TIMEOUT_S = 10.0
+DRAIN_POLL_S = 0.002
 logger = logging.getLogger("estimator.load.driver")
 
 
@@ -89,6 +96,7 @@ class Driver:
         self.recorder: PhaseRecorder | None = None
         self.requests_seen = 0
         self.tasks_done = 0
+        self.in_flight = 0
         user_classes = self._load(locustfile)
         for cls in user_classes:
             self._install(cls)
@@ -131,9 +139,9 @@ class Driver:
 
         def wait_time(user: locust.User) -> float:
             driver.tasks_done += 1
-            if not driver.gate.is_set():
-                driver.gate.wait()
-            return driver.pacer.next_wait(time.monotonic(), driver.requests_per_task())
+            driver.in_flight = max(0, driver.in_flight - 1)  # its task is over
+            driver.next_slot()
+            return 0.0
 
         cls.wait_time = wait_time
         original = cls.on_start
@@ -143,13 +151,25 @@ class Driver:
         def on_start(user: locust.User) -> None:
             original(user)
             user._state = LOCUST_STATE_WAITING  # killable while it waits, like in wait_time
-            if not driver.gate.is_set():
-                driver.gate.wait()
-            gevent.sleep(driver.pacer.next_wait(time.monotonic(), driver.requests_per_task()))
+            driver.next_slot()
             user._state = LOCUST_STATE_RUNNING
 
         on_start._estimator_gated = True  # type: ignore[attr-defined]
         cls.on_start = on_start  # type: ignore[method-assign,assignment]
+
+    def next_slot(self) -> None:
+        """Block the calling user until the phase is open and its next slot has come (the
+        pacing sleep happens here, so a user whose slot falls after the window's end parks
+        instead of sending); then it counts as in flight until its task ends."""
+        while True:
+            if not self.gate.is_set():
+                self.gate.wait()
+            wait = self.pacer.next_wait(time.monotonic(), self.requests_per_task())
+            if wait > 0:
+                gevent.sleep(wait)
+            if self.gate.is_set():
+                self.in_flight += 1
+                return
 
     def requests_per_task(self) -> float:
         """Requests a task sends on average (a task may send several): slots are paced in
@@ -191,7 +211,11 @@ class Driver:
         self.gate.clear()
         start = time.monotonic() + (cmd.start_at - time.time())
         self._set_users(cmd.users)
-        self.pacer.configure(cmd.rate, start)
+        if cmd.seed is not None:
+            random.seed(cmd.seed)  # locust picks tasks with the module's generator
+        self.pacer.configure(
+            cmd.rate, start, arrivals=cmd.arrivals, seed=cmd.seed, end=start + cmd.duration
+        )
         recorder = PhaseRecorder(cmd.name, start=start, duration=cmd.duration, users=cmd.users)
         self.recorder = recorder
         gevent.sleep(max(0.0, start - time.monotonic()))
@@ -201,10 +225,23 @@ class Driver:
         gevent.sleep(max(0.0, recorder.end - time.monotonic()))
         self.gate.clear()
         cpu = _cpu_s() - cpu0
+        drain_s = self._drain()
         self.recorder = None
         with contextlib.suppress(Exception):
             self.runner.stats.reset_all()
-        return recorder.finish(cpu_s=cpu, start_lag_s=lag)
+        offered = self.pacer.offered if cmd.rate is not None else None
+        return recorder.finish(cpu_s=cpu, start_lag_s=lag, drain_s=drain_s, offered=offered)
+
+    def _drain(self) -> float:
+        """Wait (at most DRAIN_TIMEOUT_S) until no user has a request in flight: the server is
+        idle again when the parent reads its CPU. Returns the time it took."""
+        began = time.monotonic()
+        while self.in_flight > 0 and time.monotonic() - began < DRAIN_TIMEOUT_S:
+            gevent.sleep(DRAIN_POLL_S)
+        if self.in_flight > 0:
+            logger.warning("%d request(s) still in flight after the drain", self.in_flight)
+            self.in_flight = 0  # stuck ones: don't make every later drain wait for them
+        return time.monotonic() - began
 
     def quit(self) -> None:
         self.runner.quit()  # paused users are killed where they wait (gevent wait is killable)

@@ -216,6 +216,8 @@ class LoadGenerator:
                 rate=rate,
                 duration=spec.duration_s,
                 start_at=start_at,
+                arrivals=spec.arrivals,
+                seed=None if spec.seed is None else spec.seed * 1009 + driver.index,
             )
             driver.send(cmd.model_dump())
         deadline = time.monotonic() + (start_at - time.time()) + spec.duration_s + REPLY_GRACE_S

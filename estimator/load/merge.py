@@ -95,4 +95,14 @@ def merge_phase(spec: PhaseSpec, parts: Sequence[DriverPhase], *, started_at: fl
         generator_cpu=[p.cpu_s / duration for p in parts],
         start_lag_s=max(p.start_lag_s for p in parts),
         histogram=total.latency.to_data(),
+        arrivals=spec.arrivals if spec.rate is not None else None,
+        seed=spec.seed,
+        drained_requests=sum(p.late_requests for p in parts),
+        drained_failures=sum(p.late_failures for p in parts),
+        drain_s=max(p.drain_s for p in parts),
+        offered_requests=(
+            None
+            if spec.rate is None or any(p.offered is None for p in parts)
+            else sum(p.offered or 0.0 for p in parts)
+        ),
     )

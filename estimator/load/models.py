@@ -22,8 +22,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from estimator._model import Model
+from estimator.scenario import Arrivals
 
-PhaseKind = Literal["warmup", "probe", "steady", "step"]
+PhaseKind = Literal["warmup", "probe", "cost", "steady", "step"]
 
 
 class PhaseSpec(Model):
@@ -38,6 +39,15 @@ class PhaseSpec(Model):
     rate: float | None = Field(None, gt=0, description="total requests/second; None: closed loop")
     users: int | None = Field(
         None, ge=1, le=100_000, description="simulated users in total; None: automatic"
+    )
+    arrivals: Arrivals = Field(
+        "poisson",
+        description="open loop: 'poisson' (exponential gaps) or 'uniform' (1/rate apart)",
+    )
+    seed: int | None = Field(
+        None,
+        description="seeds the generator's random choices (tasks, arrival gaps) for the "
+        "window: the same seed gives every configuration the same request sequence",
     )
 
 
@@ -124,6 +134,25 @@ class PhaseLoad(Model):
         description="the merged latency histogram (wire form, estimator.load.histogram), "
         "for recomputing any percentile later"
     )
+    arrivals: Arrivals | None = Field(
+        None, description="how open-loop requests were spaced; None: closed loop"
+    )
+    seed: int | None = None
+    drained_requests: int = Field(
+        0,
+        ge=0,
+        description="requests in flight at the window's end, completed while it drained "
+        "(not in `requests`; their CPU is in the window's reading)",
+    )
+    drained_failures: int = Field(0, ge=0)
+    drain_s: float = Field(0.0, ge=0, description="how long the drain took")
+    offered_requests: float | None = Field(
+        None,
+        ge=0,
+        description="open loop: requests the arrival schedule offered inside the window "
+        "(including slots dropped because no user was free); a Poisson window's count varies "
+        "around rate × duration, so 'kept up' compares with this, not with the target",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> PhaseLoad:
@@ -140,11 +169,32 @@ class PhaseLoad(Model):
         return self.failures / self.requests if self.requests else 0.0
 
     @property
-    def achieved_fraction(self) -> float | None:
-        """Achieved / target throughput (None for closed loop)."""
+    def ok_requests(self) -> int:
+        """Successful requests completed in the window."""
+        return self.requests - self.failures
+
+    @property
+    def served_ok(self) -> int:
+        """Successful requests whose CPU a window's reading holds: in the window, and
+        completed while it drained."""
+        return self.ok_requests + self.drained_requests - self.drained_failures
+
+    @property
+    def offered_rps(self) -> float | None:
+        """The rate the schedule actually offered in the window (None: closed loop)."""
         if self.target_rate is None:
             return None
-        return self.throughput_rps / self.target_rate
+        if self.offered_requests is None:
+            return self.target_rate
+        return self.offered_requests / self.duration_s
+
+    @property
+    def achieved_fraction(self) -> float | None:
+        """Achieved / offered throughput (None for closed loop)."""
+        offered = self.offered_rps
+        if offered is None or offered <= 0:
+            return None
+        return self.throughput_rps / offered
 
     @property
     def generator_busiest(self) -> float:

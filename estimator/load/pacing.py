@@ -1,14 +1,18 @@
 """Rate control: how many users a phase gets and when each may send its next request.
 
-**Pacer** (one per driver process, shared by all its users): a constant-throughput schedule
-for the process as a whole, installed as every user class's `wait_time` (the shipped
-locustfiles set none). Request slots are spaced 1/rate apart from the phase start; a user
-that finishes a request takes the next free slot and sleeps until it. A user that arrives
-after its slot goes at once, but the schedule never runs more than `max_lag_s` behind real
-time: after a stall (all users busy waiting for a slow server) missed slots are dropped,
-not fired as a burst. So when the server keeps up, achieved ≈ target; when it can't,
-achieved falls below target, which the capacity search reads as saturation. `rate` None is
-a closed loop: no wait at all.
+**Pacer** (one per driver process, shared by all its users): an arrival schedule for the
+process as a whole at a given mean rate, installed as every user class's `wait_time` (the
+shipped locustfiles set none). Request slots start at the phase start and follow each other
+by exponential gaps of mean 1/rate (`poisson`, the default: arrivals of independent users, a
+seeded generator so a window's schedule can be replayed) or exactly 1/rate (`uniform`: a
+metronome, which hides queueing: p95 at a given utilisation comes out lower than real traffic
+gives). A user that finishes a request takes the next free slot and sleeps until it. A user
+that arrives after its slot goes at once, but the schedule never runs more than `max_lag_s`
+behind real time: after a stall (all users busy waiting for a slow server) missed slots are
+dropped, not fired as a burst. So when the server keeps up, achieved ≈ target; when it can't,
+achieved falls below what the schedule offered in the window (`offered`, dropped slots
+included), which the capacity search reads as saturation. `rate` None is a closed loop: no
+wait at all.
 
 Unlike locust's per-user `constant_throughput`, the total rate doesn't depend on how the
 latency is spread over users. Rates are in *requests*/second: a task that sends k requests
@@ -25,6 +29,9 @@ the server's concurrent request slots (so every slot stays busy; at least 4, at 
 from __future__ import annotations
 
 import math
+import random
+
+from estimator.scenario import Arrivals
 
 MIN_USERS = 2
 MIN_CLOSED_LOOP_USERS = 4
@@ -70,16 +77,44 @@ class Pacer:
     def __init__(self, max_lag_s: float = 0.05) -> None:
         self.max_lag_s = max_lag_s
         self.rate: float | None = None
+        self.arrivals: Arrivals = "uniform"
         self._interval = 0.0
         self._next = 0.0
+        self._rng = random.Random(0)
+        self._window: tuple[float, float] = (0.0, 0.0)
+        self.offered = 0.0
+        """requests the schedule offered inside the window (claimed or dropped)"""
+        self.dropped = 0.0
+        """of those, requests no user was free to send (dropped, not fired late)"""
 
-    def configure(self, rate: float | None, start: float) -> None:
-        """Use `rate` requests/second (None: closed loop) with the first slot at `start`."""
+    def configure(
+        self,
+        rate: float | None,
+        start: float,
+        *,
+        arrivals: Arrivals = "uniform",
+        seed: int | None = None,
+        end: float | None = None,
+    ) -> None:
+        """Use `rate` requests/second (None: closed loop) with the first slot at `start`,
+        spaced per `arrivals`; `seed` makes the Poisson gaps reproducible. Slots in
+        [start, end) are counted as `offered` (and `dropped` when no user took them)."""
         if rate is not None and rate <= 0:
             raise ValueError(f"rate = {rate} must be positive or None")
         self.rate = rate
+        self.arrivals = arrivals
         self._interval = 1.0 / rate if rate else 0.0
         self._next = start
+        self._rng = random.Random(seed)
+        self._window = (start, end if end is not None else float("inf"))
+        self.offered = 0.0
+        self.dropped = 0.0
+
+    def gap(self, weight: float = 1.0) -> float:
+        """The time from one slot to the next (mean `weight`/rate)."""
+        if self.arrivals == "poisson":
+            return self._rng.expovariate(1.0) * self._interval * weight
+        return self._interval * weight
 
     def next_wait(self, now: float, weight: float = 1.0) -> float:
         """Seconds the calling user should wait before its next task (claims a slot).
@@ -88,6 +123,14 @@ class Pacer:
         intervals long, so the *request* rate matches the target."""
         if self.rate is None:
             return 0.0
-        slot = max(self._next, now - self.max_lag_s)
-        self._next = slot + self._interval * weight
+        start, end = self._window
+        while self._next < now - self.max_lag_s:  # nobody took these slots in time: drop them
+            if start <= self._next < end:
+                self.offered += weight
+                self.dropped += weight
+            self._next += self.gap(weight)
+        slot = self._next
+        if start <= slot < end:
+            self.offered += weight
+        self._next = slot + self.gap(weight)
         return max(0.0, slot - now)

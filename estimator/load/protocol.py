@@ -1,7 +1,8 @@
 """The JSON-lines protocol between `LoadGenerator` (parent) and each driver process.
 
 Parent → driver, one JSON object per line on the driver's stdin:
-    {"cmd": "phase", "name": ..., "users": U, "rate": R | null, "duration": d, "start_at": t}
+    {"cmd": "phase", "name": ..., "users": U, "rate": R | null, "duration": d, "start_at": t,
+     "arrivals": "poisson" | "uniform", "seed": S | null}
     {"cmd": "quit"}
 Driver → parent, one JSON object per line on a private copy of its original stdout (the
 driver points fd 1 and 2 at its log file, so prints from locust or the locustfile can't
@@ -21,6 +22,7 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.load.models import FailureCount, HistogramData
+from estimator.scenario import Arrivals
 
 
 class PhaseCommand(Model):
@@ -30,6 +32,8 @@ class PhaseCommand(Model):
     rate: float | None = Field(None, gt=0, description="this driver's share, requests/second")
     duration: float = Field(gt=0)
     start_at: float
+    arrivals: Arrivals = "uniform"
+    seed: int | None = Field(None, description="seeds task choices and arrival gaps")
 
 
 class QuitCommand(Model):
@@ -79,4 +83,12 @@ class DriverPhase(Model):
     start_lag_s: float = Field(ge=0, description="how late the window opened vs start_at")
     window_s: float = Field(
         gt=0, description="the time this driver actually sent load: duration - start_lag_s"
+    )
+    late_requests: int = Field(
+        0, ge=0, description="completed after the window's end, while the phase drained"
+    )
+    late_failures: int = Field(0, ge=0)
+    drain_s: float = Field(0.0, ge=0, description="how long the users took to finish")
+    offered: float | None = Field(
+        None, ge=0, description="requests the arrival schedule offered in the window (open loop)"
     )

@@ -2,7 +2,9 @@
 
 Kept free of locust and gevent so it is unit-tested directly. `record()` is on the hot path
 (once per request): a window check, three histogram updates and, for failures, a counter.
-A request belongs to the phase when it *completes* in [start, start + duration).
+A request belongs to the phase when it *completes* in [start, start + duration); one that
+completes later, while the phase drains (users finishing the request they had started), is
+counted apart as *late* (its CPU is in the window's reading, its latency is not in the phase).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class PhaseRecorder:
         self._endpoints: dict[tuple[str, str], _Tally] = {}
         self._seconds: dict[int, _Tally] = {}
         self._reasons: dict[tuple[str, str, str], int] = {}
+        self.late_requests = 0
+        self.late_failures = 0
 
     def record(
         self,
@@ -56,7 +60,11 @@ class PhaseRecorder:
         response_ms: float,
         error: BaseException | str | None = None,
     ) -> None:
-        if not self.start <= now < self.end:
+        if now >= self.end:
+            self.late_requests += 1
+            self.late_failures += error is not None
+            return
+        if now < self.start:
             return
         key = (method, name)
         endpoint = self._endpoints.get(key)
@@ -77,7 +85,14 @@ class PhaseRecorder:
             reason = (method, name, failure_reason(error))
             self._reasons[reason] = self._reasons.get(reason, 0) + 1
 
-    def finish(self, *, cpu_s: float, start_lag_s: float) -> DriverPhase:
+    def finish(
+        self,
+        *,
+        cpu_s: float,
+        start_lag_s: float,
+        drain_s: float = 0.0,
+        offered: float | None = None,
+    ) -> DriverPhase:
         return DriverPhase(
             name=self.name,
             users=self.users,
@@ -107,4 +122,8 @@ class PhaseRecorder:
             cpu_s=max(cpu_s, 0.0),
             start_lag_s=max(start_lag_s, 0.0),
             window_s=max(self.end - self.start - max(start_lag_s, 0.0), MIN_WINDOW_S),
+            late_requests=self.late_requests,
+            late_failures=self.late_failures,
+            drain_s=max(drain_s, 0.0),
+            offered=offered,
         )

@@ -1,14 +1,17 @@
 """Capacity search: the highest request rate the server sustains within the SLO.
 
-`search_capacity(run_step, start_rate, plan, slo)` runs steps at rising target rates
-(`start_rate`, then × `plan.search_step_factor` each time) via `run_step(rate)` and stops at
-the first of:
+`CapacitySearch` takes the steps one at a time (the measurement spreads them over its
+rounds); `search_capacity(run_step, start_rate, plan, slo)` runs them in one go. Steps go at
+rising target rates (`start_rate`, then × `plan.search_step_factor` each time) and stop at the
+first of:
 - **errors**: the step's error rate exceeds `slo.max_error_rate`;
 - **slo_p95**: the step's p95 latency exceeds `slo.p95_ms`;
 - **generator_bound**: the load generator was ≥ 90% busy (judged by the caller, from the
   sampler): the server wasn't the limit, so the result is only a lower bound;
-- **plateau**: throughput stopped rising: achieved < `PLATEAU_FRACTION` (90%) of target;
-- **max_steps**: `plan.search_max_steps` steps all passed: also only a lower bound.
+- **plateau**: throughput stopped rising: the server served < `PLATEAU_FRACTION` (90%) of
+  what the arrival schedule offered in the window;
+- **max_steps**: `plan.search_max_steps` steps all passed: also only a lower bound;
+- **budget**: the caller stopped before the search ended (its time ran out): a lower bound.
 If the very first step already fails the SLO, the search steps *down* (÷ factor) until a step
 passes (or the steps run out: `no_step_met_slo`).
 
@@ -18,7 +21,7 @@ p95), with that step's p95. `lower_bound=True` means "the server can do at least
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from pydantic import Field
@@ -30,7 +33,7 @@ from estimator.scenario import LoadPlan, Slo
 PLATEAU_FRACTION = 0.90
 
 StopReason = Literal[
-    "errors", "slo_p95", "generator_bound", "plateau", "max_steps", "no_step_met_slo"
+    "errors", "slo_p95", "generator_bound", "plateau", "max_steps", "no_step_met_slo", "budget"
 ]
 
 
@@ -39,6 +42,7 @@ LOWER_BOUND_WHY: dict[str, str] = {
     "generator CPU)",
     "max_steps": "every capacity-search step met the SLO (raise search_max_steps or "
     "search_start_fraction to find the limit)",
+    "budget": "the time budget ended before the capacity search found the limit (raise budget_s)",
 }
 """Why a capacity is only a lower bound, by stop reason."""
 
@@ -59,6 +63,14 @@ class StepOutcome(Model):
     error_rate: float = Field(ge=0, le=1)
     requests: int = Field(ge=0)
     generator_bound: bool = Field(description="the load generator was the bottleneck")
+    offered_rps: float | None = Field(
+        None, description="what the arrival schedule offered (Poisson: varies around target)"
+    )
+    served_rps: float | None = Field(
+        None,
+        description="requests sent in the window and completed (inside it or while it "
+        "drained), per second: compared with offered_rps",
+    )
 
     @classmethod
     def from_phase(cls, phase: PhaseLoad, *, generator_bound: bool) -> StepOutcome:
@@ -71,6 +83,8 @@ class StepOutcome(Model):
             error_rate=phase.error_rate,
             requests=phase.requests,
             generator_bound=generator_bound,
+            offered_rps=phase.offered_rps,
+            served_rps=(phase.requests + phase.drained_requests) / phase.duration_s,
         )
 
     def meets(self, slo: Slo) -> bool:
@@ -83,6 +97,10 @@ class StepOutcome(Model):
 
     @property
     def kept_up(self) -> bool:
+        """The server served what was offered (requests completing after the window's end
+        count: at a window's edge they are still in flight)."""
+        if self.offered_rps is not None and self.served_rps is not None:
+            return self.served_rps >= PLATEAU_FRACTION * self.offered_rps
         return self.achieved_rps >= PLATEAU_FRACTION * self.target_rps
 
 
@@ -111,69 +129,110 @@ def _failure(step: StepOutcome, slo: Slo) -> tuple[StopReason, str]:
     return "slo_p95", f"p95 {step.p95_ms:.1f} ms > SLO {slo.p95_ms:g} ms {where}"
 
 
-def search_capacity(
-    run_step: Callable[[float], StepOutcome], start_rate: float, plan: LoadPlan, slo: Slo
-) -> CapacityResult:
-    if start_rate <= 0:
-        raise ValueError(f"start_rate = {start_rate} must be positive")
-    factor = plan.search_step_factor
-    rate = start_rate
-    steps: list[StepOutcome] = []
-    best: StepOutcome | None = None
-    first_failure: tuple[StopReason, str] | None = None  # set when stepping down
-    reason: StopReason = "max_steps"
-    detail = ""
-    lower_bound = False
-    for _ in range(plan.search_max_steps):
-        step = run_step(rate)
-        steps.append(step)
+class CapacitySearch:
+    """The search one step at a time, so that its steps can be spread over rounds:
+    `next_rate()`, run a window at that rate, `record(outcome)`, until `done`; `result()`
+    at any point (cut short, e.g. by a time budget, it is a lower bound)."""
+
+    def __init__(
+        self, start_rate: float, plan: LoadPlan, slo: Slo, prior: Sequence[StepOutcome] = ()
+    ) -> None:
+        """`prior`: rates already measured at low load (the steady windows): the highest that
+        met the SLO counts as a capacity found (so a first step that fails stops the search
+        instead of stepping down below it)."""
+        if start_rate <= 0:
+            raise ValueError(f"start_rate = {start_rate} must be positive")
+        self.plan = plan
+        self.slo = slo
+        self.rate = start_rate
+        self.steps: list[StepOutcome] = []
+        passing = [s for s in prior if s.meets(slo) and not s.generator_bound]
+        self.best: StepOutcome | None = max(passing, key=lambda s: s.achieved_rps, default=None)
+        self._first_failure: tuple[StopReason, str] | None = None  # set when stepping down
+        self._stop: tuple[StopReason, str, bool] | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._stop is not None or len(self.steps) >= self.plan.search_max_steps
+
+    def next_rate(self) -> float:
+        if self.done:
+            raise RuntimeError("the capacity search is over")
+        return self.rate
+
+    def record(self, step: StepOutcome) -> None:
+        slo, factor = self.slo, self.plan.search_step_factor
+        self.steps.append(step)
         passed = step.meets(slo)
-        if passed and (best is None or step.achieved_rps > best.achieved_rps):
-            best = step
+        if passed and (self.best is None or step.achieved_rps > self.best.achieved_rps):
+            self.best = step
         if step.generator_bound:
-            reason, lower_bound = "generator_bound", True
-            detail = (
+            self._stop = (
+                "generator_bound",
                 f"the load generator was ≥ 90% busy at {step.target_rps:.0f} req/s target "
-                f"({step.achieved_rps:.0f} achieved): the server can do at least this much"
+                f"({step.achieved_rps:.0f} achieved): the server can do at least this much",
+                True,
             )
-            break
-        if not passed:
-            if best is None:  # the first step(s) already fail: step down
-                first_failure = first_failure or _failure(step, slo)
-                rate /= factor
-                continue
-            reason, detail = _failure(step, slo)
-            break
-        if first_failure is not None:  # stepped down to a passing rate
-            reason, detail = first_failure
+        elif not passed:
+            if self.best is None:  # the first step(s) already fail: step down
+                self._first_failure = self._first_failure or _failure(step, slo)
+                self.rate /= factor
+            else:
+                reason, detail = _failure(step, slo)
+                self._stop = (reason, detail, False)
+        elif self._first_failure is not None:  # stepped down to a passing rate
+            reason, detail = self._first_failure
             detail += f"; stepped down to {step.target_rps:.0f} req/s, which met the SLO"
-            break
-        if not step.kept_up:
-            reason = "plateau"
-            detail = (
-                f"throughput stopped rising: {step.achieved_rps:.0f} req/s achieved of "
-                f"{step.target_rps:.0f} targeted (< {PLATEAU_FRACTION:.0%})"
+            self._stop = (reason, detail, False)
+        elif not step.kept_up:
+            offered = step.offered_rps or step.target_rps
+            self._stop = (
+                "plateau",
+                f"throughput stopped rising: {step.served_rps or step.achieved_rps:.0f} req/s "
+                f"served of {offered:.0f} offered (< {PLATEAU_FRACTION:.0%})",
+                False,
             )
-            break
-        rate *= factor
-    else:
-        if best is None:
-            reason = "no_step_met_slo"
-            detail = f"no step met the SLO in {plan.search_max_steps} steps, down to " + (
+        else:
+            self.rate *= factor
+
+    def result(self) -> CapacityResult:
+        best, steps = self.best, self.steps
+        if self._stop is not None:
+            reason, detail, lower_bound = self._stop
+        elif len(steps) < self.plan.search_max_steps:
+            reason, lower_bound = "budget", best is not None
+            detail = (
+                f"the time budget ended after {len(steps)} of at most "
+                f"{self.plan.search_max_steps} capacity-search steps"
+                + (", before a rate failed the SLO" if best is not None else "")
+            )
+        elif best is None:
+            reason, lower_bound = "no_step_met_slo", False
+            detail = f"no step met the SLO in {self.plan.search_max_steps} steps, down to " + (
                 f"{steps[-1].target_rps:.0f} req/s"
             )
         else:
             reason, lower_bound = "max_steps", True
             detail = (
-                f"every one of the {plan.search_max_steps} steps met the SLO; raise "
+                f"every one of the {self.plan.search_max_steps} steps met the SLO; raise "
                 "search_max_steps or search_start_fraction to find the limit"
             )
-    return CapacityResult(
-        capacity_rps=best.achieved_rps if best else None,
-        p95_ms=best.p95_ms if best else None,
-        error_rate=best.error_rate if best else None,
-        lower_bound=lower_bound,
-        stop_reason=reason,
-        detail=detail,
-        steps=steps,
-    )
+        return CapacityResult(
+            capacity_rps=best.achieved_rps if best else None,
+            p95_ms=best.p95_ms if best else None,
+            error_rate=best.error_rate if best else None,
+            lower_bound=lower_bound,
+            stop_reason=reason,
+            detail=detail,
+            steps=list(steps),
+        )
+
+
+def search_capacity(
+    run_step: Callable[[float], StepOutcome], start_rate: float, plan: LoadPlan, slo: Slo
+) -> CapacityResult:
+    """The whole search in one go (`CapacitySearch` step by step)."""
+    search = CapacitySearch(start_rate, plan, slo)
+    while not search.done:
+        search.record(run_step(search.next_rate()))
+    return search.result()

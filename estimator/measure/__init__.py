@@ -1,21 +1,29 @@
-"""Stage: one measured run (app × interpreter variant × server config × repetition).
+"""Stage: measure the configurations of a scenario.
 
-`cells(scenario, plan)` lays out the matrix; `measure(cell, variant)` provisions, serves,
-warms up, holds steady rates, searches capacity and samples resources, returning a
-`RunResult` that is complete even when the run failed (status, reason, what was measured
-before the failure)."""
+`cells(scenario, variants)` lays out the matrix (one cell per app × variant × server config ×
+repetition); `batches(cells)` groups the cells measured side by side (one app, one
+repetition); `measure_batch(members)` starts their servers together and measures them in
+interleaved rounds until each one's CPU-per-request CI reaches its target or the budget ends,
+returning one `RunResult` per configuration that is complete even when it failed (status,
+reason, every window measured before the failure). `measure(cell, variant)` is a batch of one.
+"""
 
-from estimator.measure.cells import CellSpec, cell_key, cells
-from estimator.measure.models import PhaseResult, RunResult, RunStatus
+from estimator.measure.batch import BatchMember, measure_batch
+from estimator.measure.cells import CellSpec, batch_key, cell_key, cells
+from estimator.measure.models import MeasureStop, PhaseResult, RunResult, RunStatus
 from estimator.measure.run import measure, skipped_result
 
 __all__ = [
+    "BatchMember",
     "CellSpec",
+    "MeasureStop",
     "PhaseResult",
     "RunResult",
     "RunStatus",
+    "batch_key",
     "cell_key",
     "cells",
     "measure",
+    "measure_batch",
     "skipped_result",
 ]

@@ -1,4 +1,5 @@
-"""The matrix of a scenario: one cell per app × variant × server config × repetition."""
+"""The matrix of a scenario: one cell per app × variant × server config × repetition; the
+cells of one app and one repetition form a batch, measured side by side."""
 
 from __future__ import annotations
 
@@ -49,7 +50,9 @@ def cell_key(cell: CellSpec) -> str:
     """Identity for resuming: changes when anything that shapes the measurement changes
     (app spec and its requirement files, locustfile content, load plan, SLO, CPU layout),
     not when the scenario is renamed."""
-    payload = cell.model_dump(mode="json", exclude={"scenario", "scenario_hash"})
+    payload = cell.model_dump(
+        mode="json", exclude={"scenario": True, "scenario_hash": True, "server": {"apps"}}
+    )
     payload["locustfile_sha256"] = _file_digest(cell.locustfile)
     payload["requirements_sha256"] = [
         _file_digest(cell.app.directory / r) for r in cell.app.requirements
@@ -58,10 +61,14 @@ def cell_key(cell: CellSpec) -> str:
     return hashlib.sha256(blob).hexdigest()[:20]
 
 
+def batch_key(cell: CellSpec) -> str:
+    """The batch a cell belongs to: its app and repetition ('flask #1')."""
+    return f"{cell.app.name} #{cell.repetition + 1}"
+
+
 def cells(scenario: Scenario, variants: list[str]) -> list[CellSpec]:
-    """Repetitions outermost (rep 1 of every configuration, then rep 2, ...) so slow drift
-    of the machine spreads over all configurations instead of biasing one; within a
-    repetition: app, variant, server."""
+    """Repetitions outermost, then app (a batch: its variants × servers side by side), variant,
+    server."""
     digest = scenario_hash(scenario)
     out: list[CellSpec] = []
     for rep in range(scenario.repetitions):

@@ -36,6 +36,9 @@ class ProcessSample(Model):
     run_wait_s: float | None = Field(
         None, description="cumulative run-queue wait of the main thread (None: unknown)"
     )
+    cpu_ns: int | None = Field(
+        None, description="the process's CPU time, ns, all threads (None: unreadable)"
+    )
 
 
 class ResourceWindow(Model):

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
 
+from estimator.sample.cpu import ProcKey, key_of
 from estimator.sample.models import ProcessSample, ResourcePoint, ResourceWindow, Role
 from estimator.sample.source import ProcessProvider, PsutilProvider
 from estimator.sample.window import SampleIndex, SamplerError
@@ -135,6 +136,7 @@ class Sampler:
                     ctx_voluntary=r.ctx_voluntary,
                     ctx_involuntary=r.ctx_involuntary,
                     run_wait_s=r.run_wait_s,
+                    cpu_ns=r.cpu_ns,
                 )
             )
         with self._lock:
@@ -210,6 +212,15 @@ class Sampler:
         with self._lock:
             out = list(self._samples)
         return [s for s in out if (t0 is None or s.t >= t0) and (t1 is None or s.t <= t1)]
+
+    def cpu_readings(self, t0: float, t1: float) -> list[tuple[ProcKey, int]]:
+        """The server processes' nanosecond CPU readings taken in [t0, t1], for
+        `CpuAccount.observe` (processes born or gone inside a window)."""
+        return [
+            (key_of(s.pid, s.create_time), s.cpu_ns)
+            for s in self.samples(t0, t1)
+            if s.role != "generator" and s.cpu_ns is not None and s.create_time is not None
+        ]
 
     def window(self, t0: float, t1: float) -> ResourceWindow:
         """Resource use over [t0, t1] (see `ResourceWindow`)."""

@@ -7,6 +7,8 @@ from typing import NamedTuple, Protocol
 
 import psutil
 
+from estimator.sample.cpu import process_clock_ns, schedstat_ns
+
 
 class ProcessReading(NamedTuple):
     """One process's counters at one moment; uss/pss None when not asked for."""
@@ -22,6 +24,8 @@ class ProcessReading(NamedTuple):
     ctx_involuntary: int
     run_wait_s: float | None = None
     """Cumulative time the main thread was runnable but waiting for a CPU (schedstat)."""
+    cpu_ns: int | None = None
+    """The process's CPU time in nanoseconds, all threads (`estimator.sample.cpu`)."""
 
 
 class ProcessProvider(Protocol):
@@ -84,7 +88,9 @@ class PsutilProvider:
         except (psutil.NoSuchProcess, psutil.ZombieProcess):
             self._procs.pop(pid, None)
             return None
+        ns = process_clock_ns(pid)
         return ProcessReading(
+            cpu_ns=ns if ns is not None else schedstat_ns(pid),
             run_wait_s=_run_wait(pid),
             create_time=create,
             cpu_user_s=cpu.user,

@@ -2,6 +2,7 @@
 
 from estimator.scenario.models import (
     AppSpec,
+    Arrivals,
     CpuLayout,
     Interface,
     LoadPlan,
@@ -13,6 +14,7 @@ from estimator.scenario.models import (
 
 __all__ = [
     "AppSpec",
+    "Arrivals",
     "CpuLayout",
     "Interface",
     "LoadPlan",

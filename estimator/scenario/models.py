@@ -13,6 +13,7 @@ from estimator._model import Model
 
 Interface = Literal["wsgi", "asgi"]
 ServerKind = Literal["gunicorn-sync", "gunicorn-gthread", "gunicorn-uvicorn", "uvicorn"]
+Arrivals = Literal["poisson", "uniform"]
 
 SERVER_INTERFACE: dict[str, Interface] = {
     "gunicorn-sync": "wsgi",
@@ -104,6 +105,11 @@ class ServerConfig(Model):
     )
     preload: bool = Field(False, description="gunicorn --preload (import the app in the master)")
     extra_args: list[str] = Field(default_factory=list, description="passed to the server as is")
+    apps: list[str] | None = Field(
+        None,
+        description="only these apps run under this config (default: every app with its "
+        "interface), e.g. FastAPI only under uvicorn workers, as it is deployed",
+    )
 
     @model_validator(mode="after")
     def _combination(self) -> ServerConfig:
@@ -155,32 +161,71 @@ class Slo(Model):
 
 
 class LoadPlan(Model):
-    """How one measured run drives load. Durations in seconds, rates in requests/second."""
+    """How the configurations of one app are measured side by side (see `estimator.measure`):
+    a warm-up per configuration, then rounds in which each configuration gets a closed-loop
+    *cost* window and one open-loop *latency* window (single-user probe, steady rate, or a
+    capacity-search step), until each configuration's CPU-per-request CI reaches
+    `cost_ci_target` (after at least `min_rounds`) or the batch's `budget_s` is spent.
+    Durations in seconds, rates in requests/second."""
 
     warmup_min_s: float = Field(3.0, ge=0)
     warmup_max_s: float = Field(30.0, gt=0)
+    jit_warmup_max_s: float = Field(
+        60.0,
+        gt=0,
+        description="warm-up cap for JIT variants (PyPy, CPython's JIT): they keep speeding "
+        "up for tens of seconds; one that is still not steady is not ranked",
+    )
     warmup_window_s: float = Field(1.0, gt=0)
     warmup_tolerance: float = Field(
         0.05, gt=0, lt=1, description="steady when the last windows' throughput agree within this"
     )
+    cost_window_s: float = Field(
+        3.0, gt=0, description="closed-loop window per configuration per round: CPU per request"
+    )
+    cost_ci_target: float = Field(
+        0.05,
+        gt=0,
+        lt=1,
+        description="stop a configuration once its CPU-per-request 95% CI half-width is at "
+        "most this fraction of the mean",
+    )
+    min_rounds: int = Field(5, ge=2, le=1000)
+    max_rounds: int = Field(60, ge=2, le=1000)
+    budget_s: float = Field(
+        600.0,
+        gt=0,
+        description="time for one batch's rounds; configurations short of the target stop "
+        "there and say so",
+    )
     service_probe_s: float = Field(
         2.0,
         ge=0,
-        description="one user, one request at a time, after the warm-up: the service time "
-        "without queueing (S); 0 skips it and S comes from the lowest steady rate",
+        description="one user, one request at a time: the service time without queueing (S); "
+        "0 skips it and S comes from the lowest steady rate",
     )
+    probe_windows: int = Field(3, ge=1, le=100, description="single-user windows per config")
     steady_fractions: list[float] = Field(
         default_factory=lambda: [0.5],
-        description="steady-state rates as fractions of the warm-up's peak throughput",
+        description="steady open-loop rates as fractions of the closed-loop throughput",
     )
     steady_rates: list[float] = Field(
         default_factory=list, description="absolute steady rates (req/s); override fractions"
     )
-    steady_duration_s: float = Field(5.0, gt=0)
-    search_start_fraction: float = Field(0.6, gt=0, le=2)
-    search_step_factor: float = Field(1.2, gt=1, le=4)
-    search_max_steps: int = Field(8, ge=1, le=50)
-    step_duration_s: float = Field(3.0, gt=0)
+    steady_duration_s: float = Field(2.0, gt=0)
+    steady_windows: int = Field(2, ge=1, le=100, description="windows per steady rate")
+    search_start_fraction: float = Field(
+        0.7, gt=0, le=2, description="first capacity-search rate, × the closed-loop throughput"
+    )
+    search_step_factor: float = Field(1.15, gt=1, le=4)
+    search_max_steps: int = Field(6, ge=1, le=50)
+    step_duration_s: float = Field(2.0, gt=0)
+    arrivals: Arrivals = Field(
+        "poisson",
+        description="open-loop arrivals: 'poisson' (exponential gaps, seeded) or 'uniform' "
+        "(exactly 1/rate apart, which hides queueing)",
+    )
+    seed: int = Field(1, ge=0, description="seeds request choices and arrival gaps")
     users: int | None = Field(None, ge=1, description="simulated users (default: automatic)")
 
     @field_validator("steady_fractions")
@@ -192,10 +237,14 @@ class LoadPlan(Model):
         return v
 
     @model_validator(mode="after")
-    def _warmup(self) -> LoadPlan:
+    def _consistent(self) -> LoadPlan:
         if self.warmup_min_s > self.warmup_max_s:
             raise ValueError(
                 f"warmup_min_s = {self.warmup_min_s} exceeds warmup_max_s = {self.warmup_max_s}"
+            )
+        if self.min_rounds > self.max_rounds:
+            raise ValueError(
+                f"min_rounds = {self.min_rounds} exceeds max_rounds = {self.max_rounds}"
             )
         return self
 
@@ -239,7 +288,13 @@ class Scenario(Model):
     locustfile: Path | None = Field(None, description="default load test for apps without one")
     load: LoadPlan = Field(default_factory=LoadPlan)
     slo: Slo = Field(default_factory=Slo)
-    repetitions: int = Field(1, ge=1, le=50)
+    repetitions: int = Field(
+        1,
+        ge=1,
+        le=50,
+        description="independent batches per app (servers started afresh each time); the "
+        "rounds inside a batch give the confidence intervals",
+    )
     cpu: CpuLayout = Field(default_factory=CpuLayout)
 
     @model_validator(mode="after")
@@ -255,12 +310,19 @@ class Scenario(Model):
                     f"point but no app has one ({', '.join(names)}); add '{server.interface}' "
                     "to an app or drop that server"
                 )
+        for i, server in enumerate(self.servers):
+            unknown = sorted(set(server.apps or []) - set(names))
+            if unknown:
+                raise ValueError(
+                    f"servers[{i}].apps names {unknown}, not apps of this scenario "
+                    f"({', '.join(names)}); fix the names or drop 'apps'"
+                )
         labels = [s.label for s in self.servers]
         repeated = sorted({lb for lb in labels if labels.count(lb) > 1})
         if repeated:
             raise ValueError(f"server configs must differ; repeated: {repeated}")
         for app in self.apps:
-            if not any(s.interface in app.interfaces for s in self.servers):
+            if not self.servers_for(app):
                 raise ValueError(
                     f"app '{app.name}' ({'/'.join(sorted(app.interfaces))}) can run under none "
                     "of the servers; add a server kind it supports"
@@ -275,7 +337,11 @@ class Scenario(Model):
     def servers_for(self, app: AppSpec) -> list[ServerConfig]:
         """The server configs this app can run under (a WSGI-only app skips ASGI servers;
         the sweep's plan lists the skipped pairs)."""
-        return [s for s in self.servers if s.interface in app.interfaces]
+        return [
+            s
+            for s in self.servers
+            if s.interface in app.interfaces and (s.apps is None or app.name in s.apps)
+        ]
 
     def locustfile_for(self, app: AppSpec) -> Path:
         path = app.locustfile or self.locustfile

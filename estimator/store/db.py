@@ -78,7 +78,26 @@ MIGRATIONS: list[str] = [
         count INTEGER NOT NULL
     );
     """,
+    # 1 -> 2: configurations measured side by side in rounds; every window kept with its
+    # nanosecond CPU reading (stores holding schema-1 runs are refused, see `migrate`)
+    """
+    ALTER TABLE runs ADD COLUMN batch_id TEXT;
+    ALTER TABLE runs ADD COLUMN rounds INTEGER;
+    ALTER TABLE runs ADD COLUMN stop_reason TEXT;
+    ALTER TABLE runs ADD COLUMN cost_half_width REAL;
+    ALTER TABLE runs ADD COLUMN warmed_up INTEGER;
+    CREATE INDEX runs_batch ON runs (batch_id);
+    ALTER TABLE phases ADD COLUMN round INTEGER;
+    ALTER TABLE phases ADD COLUMN cpu_ns INTEGER;
+    ALTER TABLE phases ADD COLUMN served_ok INTEGER;
+    ALTER TABLE phases ADD COLUMN drained_requests INTEGER;
+    ALTER TABLE phases ADD COLUMN arrivals TEXT;
+    ALTER TABLE phases ADD COLUMN neighbours_cpu_s REAL
+    """,
 ]
+
+SEQUENTIAL_PROTOCOL = 1
+"""The last schema whose runs were measured one configuration after another."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -98,7 +117,11 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 30000")
-        migrate(conn, path)
+        try:
+            migrate(conn, path)
+        except StoreError:
+            conn.close()
+            raise
     except sqlite3.DatabaseError as exc:
         raise StoreError(
             f"results store '{path}' is not a readable SQLite database ({exc}); "
@@ -118,6 +141,13 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             f"results store '{path}' has schema {version}, newer than this estimator's "
             f"{SCHEMA_VERSION}; upgrade estimator or use another --results file"
         )
+    if 0 < version <= SEQUENTIAL_PROTOCOL and _has_runs(conn):
+        raise StoreError(
+            f"results store '{path}' holds runs measured with an earlier estimator, one "
+            f"configuration after another (store schema {version}); this estimator measures "
+            f"configurations side by side in rounds (schema {SCHEMA_VERSION}) and does not mix "
+            "the two: pass another --results file (or move this one away) and measure again"
+        )
     for target in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -129,6 +159,10 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+
+def _has_runs(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM runs LIMIT 1").fetchone() is not None
 
 
 def _statements(script: str) -> list[str]:

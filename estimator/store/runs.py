@@ -1,6 +1,7 @@
-"""Write and read runs. Each run is stored whole (its `RunResult` JSON, for `show --json` and
-for re-summarising) and flattened into phases, per-endpoint stats, time series and failure
-reasons for queries and charts."""
+"""Write and read runs. Each run (one configuration of a batch) is stored whole (its
+`RunResult` JSON with every window, for `show --json` and for re-summarising) and flattened
+into windows (table `phases`: one row per window, with its round and nanosecond CPU),
+per-endpoint stats, time series and failure reasons for queries and charts."""
 
 from __future__ import annotations
 
@@ -30,7 +31,12 @@ class RunRow(Model):
     ended_at: float | None
     capacity_rps: float | None
     capacity_lower_bound: bool | None
-    cpu_s_per_request: float | None = Field(description="at the lowest steady rate")
+    cpu_s_per_request: float | None = Field(
+        description="mean over its cost windows (closed loop, nanosecond CPU counters)"
+    )
+    batch_id: str | None = None
+    rounds: int | None = None
+    stop_reason: str | None = None
 
     @property
     def config_key(self) -> str:
@@ -55,8 +61,7 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
     def save(self, result: RunResult) -> None:
-        steady = result.steady
-        first = steady[0] if steady else None
+        cost = [w.cpu_s_per_request for w in result.cost if w.cpu_s_per_request is not None]
         cap = result.capacity
         c = self.conn
         c.execute("BEGIN IMMEDIATE")
@@ -64,8 +69,9 @@ class Store:
             c.execute(
                 "INSERT INTO runs (id, cell_key, scenario, scenario_hash, app, variant, server,"
                 " repetition, status, failure, started_at, ended_at, capacity_rps,"
-                " capacity_lower_bound, cpu_s_per_request, result_json)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " capacity_lower_bound, cpu_s_per_request, result_json, batch_id, rounds,"
+                " stop_reason, cost_half_width, warmed_up)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     result.id,
                     result.cell_key,
@@ -81,8 +87,13 @@ class Store:
                     result.ended_at,
                     cap.capacity_rps if cap else None,
                     int(cap.lower_bound) if cap else None,
-                    first.cpu_s_per_request if first else None,
+                    sum(cost) / len(cost) if cost else None,
                     result.model_dump_json(),
+                    result.batch_id,
+                    result.rounds,
+                    result.stop_reason,
+                    result.cost_half_width,
+                    int(result.warmed_up),
                 ),
             )
             self._save_phases(result)
@@ -96,7 +107,12 @@ class Store:
         for idx, ph in enumerate(result.phases):
             load, win, lat = ph.load, ph.server, ph.load.latency
             c.execute(
-                "INSERT INTO phases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO phases (run_id, idx, name, kind, target_rps, users, duration_s,"
+                " requests, failures, throughput_rps, p50_ms, p90_ms, p95_ms, p99_ms, max_ms,"
+                " mean_ms, server_cpu_s, cpu_s_per_request, worker_uss_mb, total_pss_mb,"
+                " generator_cpu, generator_bound, round, cpu_ns, served_ok, drained_requests,"
+                " arrivals, neighbours_cpu_s)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     result.id,
                     idx,
@@ -114,12 +130,18 @@ class Store:
                     lat.p99_ms,
                     lat.max_ms,
                     lat.mean_ms,
-                    win.server_cpu_s if win else None,
+                    ph.cpu.cpu_s if ph.cpu else (win.server_cpu_s if win else None),
                     ph.cpu_s_per_request,
                     win.worker_uss_mib if win else None,
                     win.total_pss_mib if win else None,
                     win.generator_cpu_busiest if win else None,
                     int(ph.generator_bound),
+                    ph.round,
+                    ph.cpu.cpu_ns if ph.cpu else None,
+                    load.served_ok,
+                    load.drained_requests,
+                    load.arrivals,
+                    ph.neighbours_cpu_s,
                 ),
             )
             c.executemany(
@@ -250,6 +272,9 @@ def _row(r: sqlite3.Row) -> RunRow:
         capacity_rps=r["capacity_rps"],
         capacity_lower_bound=None if lb is None else bool(lb),
         cpu_s_per_request=r["cpu_s_per_request"],
+        batch_id=r["batch_id"],
+        rounds=r["rounds"],
+        stop_reason=r["stop_reason"],
     )
 
 

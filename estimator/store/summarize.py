@@ -1,15 +1,21 @@
-"""Per-configuration summaries over repetitions: the capacity model's inputs.
+"""Per-configuration summaries over windows: the capacity model's inputs.
 
-For each run (status ok):
-- D = server CPU-seconds ÷ requests over all its steady phases;
-- S = mean latency of the single-user probe (one request at a time: service time without
-  queueing), or at the lowest steady rate for runs without a probe;
-- p95 = p95 latency at the lowest steady rate;
-- X_max = the capacity search's result (a lower bound when the generator saturated);
-- M_w, M_0 = median worker USS and shared memory (total PSS − Σ worker USS) in steady phases.
-Repetitions of a configuration become `Estimate`s (mean, 95% CI). When a configuration was
-measured under several scenario versions (another load plan or SLO), only the runs of the
-newest version are summarised: mixing plans would blur what the numbers mean.
+From each successful run's windows (`store.figures`):
+- D = CPU-seconds per successful request of each cost window (closed loop, every slot busy;
+  nanosecond counters over the server's whole process tree) → mean and 95% CI, n = windows;
+- S = mean latency of each single-user probe window (no queueing), else of the lowest steady
+  rate's windows; its companion `latency_low_p95_ms` is the p95 of the *same* windows, so a
+  p95/mean ratio never mixes two distributions;
+- p95 at the lowest steady rate (open loop, Poisson arrivals by default);
+- X_max = the capacity search's result, with the range it left open;
+- M_w, M_0 = worker USS and shared memory (total PSS − Σ worker USS) of each cost window.
+With several repetitions (batches) of a configuration, their windows are pooled.
+
+Like with like: an app's configurations are summarised from one scenario version (load plan,
+SLO, locustfile path): the newest one measured for that app. Configurations measured only
+under another version are excluded with the reason, never ranked beside the others. The
+paired CPU ratios between configurations of one batch come with the summaries
+(`Summaries.pairs`, see `store.paired`).
 """
 
 from __future__ import annotations
@@ -22,8 +28,16 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.measure import RunResult
-from estimator.stats import estimate
+from estimator.stats import Estimate, estimate
+from estimator.store.figures import RunFigures, run_figures
+from estimator.store.paired import PairedRatio, paired_cpu_ratios
 from estimator.store.summary import ConfigSummary
+
+__all__ = ["Excluded", "RunFigures", "Summaries", "run_figures", "summarize"]
+
+IDLE_SHARE_WARN = 0.02
+"""Idle neighbours using more than this share of the loaded server's CPU get a warning."""
+_STOP_ORDER = ("not_warmed_up", "budget", "max_rounds", "target")
 
 
 class Excluded(Model):
@@ -36,84 +50,89 @@ class Excluded(Model):
 class Summaries(Model):
     summaries: list[ConfigSummary]
     excluded: list[Excluded] = Field(default_factory=list)
-
-
-class RunFigures(Model):
-    """One run's contribution to its configuration's summary."""
-
-    d: float
-    d_cap: float | None
-    s_ms: float
-    p95_ms: float
-    capacity: float
-    lower_bound: bool
-    stop_reason: str
-    uss_mib: float
-    shared_mib: float
-    error_rate: float
-
-
-def run_figures(run: RunResult) -> RunFigures | str:
-    steady = [p for p in run.steady if p.server is not None and p.load.requests > 0]
-    if not steady:
-        return "no steady phase with requests and resource samples"
-    if run.capacity is None or run.capacity.capacity_rps is None:
-        detail = run.capacity.detail if run.capacity else "no capacity search"
-        return f"no load met the SLO ({detail})"
-    lowest = min(steady, key=lambda p: p.load.target_rate or 0.0)
-    requests = sum(p.load.requests for p in steady)
-    cpu = sum(p.server.server_cpu_s for p in steady if p.server)
-    uss = [p.server.worker_uss_mib for p in steady if p.server and p.server.worker_uss_mib]
-    shared = [p.server.shared_mib for p in steady if p.server and p.server.shared_mib is not None]
-    if not uss:
-        return "no worker memory sample in the steady phases"
-    if lowest.load.latency.mean_ms is None or lowest.load.latency.p95_ms is None:
-        return "no successful request at the lowest steady rate"
-    at_cap = [
-        p
-        for p in run.phases
-        if p.load.kind == "step" and p.load.throughput_rps == run.capacity.capacity_rps
-    ]
-    d_cap = at_cap[0].cpu_s_per_request if at_cap else None
-    probe = run.probe
-    s_ms = lowest.load.latency.mean_ms
-    if probe is not None and probe.load.latency.mean_ms is not None:
-        s_ms = probe.load.latency.mean_ms
-    return RunFigures(
-        d=cpu / requests,
-        d_cap=d_cap,
-        s_ms=s_ms,
-        p95_ms=lowest.load.latency.p95_ms,
-        capacity=run.capacity.capacity_rps,
-        lower_bound=run.capacity.lower_bound,
-        stop_reason=run.capacity.stop_reason,
-        uss_mib=statistics.median(uss),
-        shared_mib=statistics.median(shared) if shared else 0.0,
-        error_rate=sum(p.load.failures for p in steady) / requests,
+    pairs: list[PairedRatio] = Field(
+        default_factory=list,
+        description="CPU per request B ÷ A per round, for configurations of one batch",
     )
 
 
-def summarize(runs: Sequence[RunResult]) -> Summaries:
-    groups: dict[str, dict[str, list[RunResult]]] = defaultdict(lambda: defaultdict(list))
+def _newest_versions(runs: Sequence[RunResult]) -> dict[str, str]:
+    """Per app, the scenario version of its most recent successful run."""
+    newest: dict[str, RunResult] = {}
     for run in runs:
-        if run.status == "ok":
-            groups[run.config_key][run.cell.scenario_hash].append(run)
+        app = run.cell.app.name
+        if app not in newest or run.started_at > newest[app].started_at:
+            newest[app] = run
+    return {app: run.cell.scenario_hash for app, run in newest.items()}
+
+
+def summarize(runs: Sequence[RunResult]) -> Summaries:
+    ok = [r for r in runs if r.status == "ok"]
+    versions = _newest_versions(ok)
+    groups: dict[str, list[RunResult]] = defaultdict(list)
+    other_version: dict[str, str] = {}
+    for run in ok:
+        if run.cell.scenario_hash == versions[run.cell.app.name]:
+            groups[run.config_key].append(run)
+        else:
+            other_version[run.config_key] = run.cell.scenario
     out: list[ConfigSummary] = []
     excluded: list[Excluded] = []
+    for key in sorted(set(other_version) - set(groups)):
+        excluded.append(
+            Excluded(
+                key=key,
+                reason=f"measured under another version of the scenario than the app's newest "
+                f"runs (scenario '{other_version[key]}': another load plan, SLO or load test); "
+                "not compared with them: measure it again in the current scenario",
+            )
+        )
+    used: list[RunResult] = []
     for key in sorted(groups):
-        versions = groups[key]
-        newest = max(versions.values(), key=lambda rs: max(r.started_at for r in rs))
         figures: list[tuple[RunResult, RunFigures]] = []
-        for run in newest:
+        for run in groups[key]:
             f = run_figures(run)
             if isinstance(f, str):
                 excluded.append(Excluded(key=f"{key} (run {run.id})", reason=f))
             else:
                 figures.append((run, f))
-        if not figures:
-            continue
-        out.append(_summary(key, figures))
-    return Summaries(summaries=out, excluded=excluded)
+        if figures:
+            out.append(_summary(key, figures))
+            used.extend(r for r, _ in figures)
+    return Summaries(summaries=out, excluded=excluded, pairs=paired_cpu_ratios(used))
+
+
+def _pooled(values: list[list[float]]) -> Estimate:
+    return estimate([v for vs in values for v in vs])
+
+
+def _capacity(vals: list[RunFigures]) -> Estimate:
+    caps = [v.capacity for v in vals]
+    return Estimate(
+        mean=statistics.fmean(c.capacity for c in caps),
+        ci_low=min(c.capacity for c in caps),
+        ci_high=max(c.upper for c in caps),
+        n=sum(c.steps for c in caps),
+    )
+
+
+def _warnings(runs: list[RunResult], vals: list[RunFigures]) -> list[str]:
+    warnings: list[str] = []
+    for r in runs:
+        for w in [*r.warnings, *r.mismatches]:
+            if w not in warnings:
+                warnings.append(w)
+    first = runs[0]
+    placement = first.launch.placement if first.launch else None
+    if placement is not None and placement.quota_cpus and not placement.quota_applied:
+        warnings.append(f"CPU quota {placement.quota_cpus} was NOT applied: {placement.quota_note}")
+    shares = [v.neighbours_share for v in vals if v.neighbours_share is not None]
+    if shares and max(shares) > IDLE_SHARE_WARN:
+        warnings.append(
+            f"the batch's idle servers used {max(shares):.1%} of the loaded server's CPU during "
+            "its cost windows (they share its CPUs): its CPU per request is that much noisier"
+        )
+    return warnings
 
 
 def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSummary:
@@ -124,14 +143,13 @@ def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSum
     placement = first.launch.placement if first.launch else None
     server_cpus = len(placement.server_cpus) if placement else len(cell.cpu.server_cpus or [1])
     quota = placement.quota_cpus if placement and placement.quota_applied else None
-    warnings: list[str] = []
-    for r in runs:
-        for w in [*r.warnings, *r.mismatches]:
-            if w not in warnings:
-                warnings.append(w)
-    if placement is not None and placement.quota_cpus and not placement.quota_applied:
-        warnings.append(f"CPU quota {placement.quota_cpus} was NOT applied: {placement.quota_note}")
-    optimized = first.interpreter.optimized if first.interpreter else None
+    d = _pooled([v.cpu for v in vals])
+    d_cap = [v.cpu_at_capacity for v in vals if v.cpu_at_capacity]
+    stops = [r.stop_reason for r in runs if r.stop_reason is not None]
+    stop = next((s for s in _STOP_ORDER if s in stops), None)
+    not_ranked = next((r.not_ranked_reason for r in runs if r.not_ranked_reason), None)
+    requests = sum(v.requests for v in vals)
+    target = cell.load.cost_ci_target
     return ConfigSummary(
         key=key,
         app=cell.app.name,
@@ -141,23 +159,30 @@ def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSum
         host=first.host,
         server_cpus=server_cpus,
         quota_cpus=quota,
-        cpu_s_per_request=estimate([v.d for v in vals]),
-        cpu_s_per_request_at_capacity=(
-            estimate([v.d_cap for v in vals if v.d_cap is not None])
-            if any(v.d_cap is not None for v in vals)
-            else None
-        ),
-        latency_low_ms=estimate([v.s_ms for v in vals]),
-        p95_steady_ms=estimate([v.p95_ms for v in vals]),
-        capacity_rps=estimate([v.capacity for v in vals]),
-        capacity_is_lower_bound=any(v.lower_bound for v in vals),
-        capacity_stop_reason=Counter(v.stop_reason for v in vals).most_common(1)[0][0],
-        worker_uss_mb=estimate([v.uss_mib for v in vals]),
-        shared_mb=estimate([v.shared_mib for v in vals]),
+        cpu_s_per_request=d,
+        cpu_s_per_request_at_capacity=_pooled(d_cap) if d_cap else None,
+        latency_low_ms=_pooled([v.s_ms for v in vals]),
+        latency_low_p95_ms=_pooled([v.s_p95_ms for v in vals]),
+        p95_steady_ms=_pooled([v.p95_steady_ms for v in vals]),
+        capacity_rps=_capacity(vals),
+        capacity_is_lower_bound=any(v.capacity.lower_bound for v in vals),
+        capacity_stop_reason=Counter(v.capacity.stop_reason for v in vals).most_common(1)[0][0],
+        worker_uss_mb=_pooled([v.uss_mib for v in vals]),
+        shared_mb=_pooled([v.shared_mib or [0.0] for v in vals]),
         workers=cell.server.workers,
         slots=cell.server.slots,
-        error_rate=statistics.fmean(v.error_rate for v in vals),
+        error_rate=sum(v.failures for v in vals) / requests if requests else 0.0,
         slo_p95_ms=cell.slo.p95_ms,
-        build_optimized=optimized,
-        warnings=warnings,
+        build_optimized=first.interpreter.optimized if first.interpreter else None,
+        warnings=_warnings(runs, vals),
+        scenario_hash=cell.scenario_hash,
+        batch_ids=sorted({r.batch_id for r in runs if r.batch_id}),
+        rounds=sum(r.rounds for r in runs),
+        arrivals=first.arrivals,
+        closed_loop_rps=_pooled([v.throughput for v in vals]),
+        stop_reason=stop,
+        cost_ci_target=target,
+        cost_target_met=d.n >= 2 and d.relative_half_width <= target,
+        warmed_up=all(r.warmed_up for r in runs),
+        not_ranked_reason=not_ranked,
     )

@@ -1,5 +1,9 @@
 """What the capacity model consumes: one measured configuration (app × variant × server
-config) summarised over its repetitions. Produced by the store from successful runs."""
+config) summarised over its windows. Produced by the store from successful runs.
+
+Every `Estimate` is a mean with its 95% CI over the configuration's windows (n = windows; with
+several repetitions, the windows of all of them). n = 1 means the interval is *unknown*:
+ci_low = ci_high = mean is then a placeholder, never a zero width; read `n`."""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.host import HostFacts
-from estimator.scenario import ServerConfig
+from estimator.measure import MeasureStop
+from estimator.scenario import Arrivals, ServerConfig
 from estimator.stats import Estimate
 
 
@@ -22,17 +27,30 @@ class ConfigSummary(Model):
     host: HostFacts
     server_cpus: int = Field(ge=1, description="CPUs the server was pinned to")
     quota_cpus: float | None = Field(None, description="cgroup quota applied, in CPUs")
-    cpu_s_per_request: Estimate = Field(description="D: server CPU-seconds per request")
+    cpu_s_per_request: Estimate = Field(
+        description="D: server CPU-seconds per successful request, over the closed-loop cost "
+        "windows (nanosecond CPU counters of the whole server tree); n = cost windows"
+    )
     cpu_s_per_request_at_capacity: Estimate | None = Field(
         None,
         description="D at the capacity-search step that set X_max (per-request CPU falls as "
         "load rises on many machines: idle wake-ups cost CPU at low load)",
     )
     latency_low_ms: Estimate = Field(
-        description="S: mean latency with one user (no queueing), else at the lowest steady rate"
+        description="S: mean latency with one user (no queueing), else at the lowest steady "
+        "rate; n = those windows"
+    )
+    latency_low_p95_ms: Estimate | None = Field(
+        None,
+        description="p95 of the same windows as latency_low_ms: latency_low_p95_ms ÷ "
+        "latency_low_ms is one distribution's p95/mean (None: not measured)",
     )
     p95_steady_ms: Estimate = Field(description="p95 latency at the lowest steady rate")
-    capacity_rps: Estimate = Field(description="X_max: highest rate meeting the SLO")
+    capacity_rps: Estimate = Field(
+        description="X_max: highest achieved rate meeting the SLO (mean over repetitions); "
+        "ci_low..ci_high: the range the capacity search left open (up to the achieved rate of "
+        "the first step that failed, or the closed-loop throughput); n = search steps"
+    )
     capacity_is_lower_bound: bool = Field(
         description="the load generator saturated first: the server can do at least this"
     )
@@ -41,9 +59,37 @@ class ConfigSummary(Model):
     shared_mb: Estimate = Field(description="M_0: PSS total minus workers' USS, MiB")
     workers: int = Field(ge=1)
     slots: int | None = Field(description="C: concurrent request slots; None for async")
-    error_rate: float = Field(ge=0, le=1, description="failed/total at the steady rate")
+    error_rate: float = Field(
+        ge=0, le=1, description="failed/total requests in the cost windows (D counts successes)"
+    )
     slo_p95_ms: float
     build_optimized: bool | None = Field(
         None, description="PGO+LTO build of the interpreter (None: unknown)"
     )
     warnings: list[str] = Field(default_factory=list)
+    scenario_hash: str | None = Field(None, description="the scenario version measured")
+    batch_ids: list[str] = Field(
+        default_factory=list, description="the batches (configurations measured side by side)"
+    )
+    rounds: int = Field(0, ge=0, description="rounds it took part in, over its runs")
+    arrivals: Arrivals | None = Field(None, description="open-loop arrivals of its windows")
+    closed_loop_rps: Estimate | None = Field(
+        None, description="throughput in the cost windows (closed loop, every slot busy)"
+    )
+    stop_reason: MeasureStop | None = Field(
+        None,
+        description="why its cost windows ended: 'target' (CI reached cost_ci_target), "
+        "'budget' or 'max_rounds' (it did not), 'not_warmed_up'",
+    )
+    cost_ci_target: float | None = Field(None, description="relative CI half-width aimed for")
+    cost_target_met: bool | None = Field(
+        None, description="the CPU-per-request CI half-width is within cost_ci_target"
+    )
+    warmed_up: bool = True
+    not_ranked_reason: str | None = Field(
+        None, description="set: this configuration must not be ranked (e.g. not warmed up)"
+    )
+
+    @property
+    def ranked(self) -> bool:
+        return self.not_ranked_reason is None

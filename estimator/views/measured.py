@@ -145,8 +145,8 @@ PERCENTILES = ("p50", "p90", "p95", "p99")
 
 
 def latency_frame(runs: Sequence[RunResult], keys: Sequence[str]) -> pd.DataFrame:
-    """Latency percentiles at each run's lowest steady rate, averaged over the repetitions of
-    each configuration in `keys` (ms; successful requests only)."""
+    """Latency percentiles at each run's lowest steady rate, averaged over those windows (of
+    every repetition) of each configuration in `keys` (ms; successful requests only)."""
     wanted = set(keys)
     per_key: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     names: dict[str, RunResult] = {}
@@ -156,13 +156,14 @@ def latency_frame(runs: Sequence[RunResult], keys: Sequence[str]) -> pd.DataFram
         steady = [p for p in run.steady if p.load.requests > 0]
         if not steady:
             continue
-        lowest = min(steady, key=lambda p: p.load.target_rate or 0.0)
-        lat = lowest.load.latency
-        for name, value in zip(
-            PERCENTILES, (lat.p50_ms, lat.p90_ms, lat.p95_ms, lat.p99_ms), strict=True
-        ):
-            if value is not None:
-                per_key[run.config_key][name].append(value)
+        low = min(p.load.target_rate or 0.0 for p in steady)
+        for window in [p for p in steady if (p.load.target_rate or 0.0) == low]:
+            lat = window.load.latency
+            for name, value in zip(
+                PERCENTILES, (lat.p50_ms, lat.p90_ms, lat.p95_ms, lat.p99_ms), strict=True
+            ):
+                if value is not None:
+                    per_key[run.config_key][name].append(value)
         names.setdefault(run.config_key, run)
     records = []
     for key, by_pct in per_key.items():
@@ -178,7 +179,7 @@ def latency_frame(runs: Sequence[RunResult], keys: Sequence[str]) -> pd.DataFram
                         "configuration": f"{cell.variant} · {cell.server.label}",
                         "percentile": name,
                         "ms": statistics.fmean(values),
-                        "runs": len(values),
+                        "windows": len(values),
                     }
                 )
     return pd.DataFrame.from_records(
@@ -190,6 +191,6 @@ def latency_frame(runs: Sequence[RunResult], keys: Sequence[str]) -> pd.DataFram
             "configuration",
             "percentile",
             "ms",
-            "runs",
+            "windows",
         ],
     )

@@ -18,6 +18,7 @@ from estimator.store.runs import RunRow, Store
 PHASE_LABELS: dict[str, str] = {
     "warmup": "warm-up",
     "probe": "service time (1 user)",
+    "cost": "cost (closed loop)",
     "steady": "steady load",
     "step": "capacity search",
 }

@@ -101,12 +101,34 @@ def test_closed_loop_and_fixed_rate_phases(server: tuple[str, int], tmp_path: Pa
         assert sum(f.count for f in closed.failure_reasons) == closed.failures
         assert all("500" in f.reason for f in closed.failure_reasons)
         assert closed.generator_cpu[0] > 0
+        assert closed.arrivals is None
+        # every closed-loop user had a request in flight at the end: the drain finished them
+        # (one that completed between the end and the gate closing may have sent one more)
+        assert 1 <= closed.drained_requests <= 2 * closed.users
+        assert closed.served_ok == closed.requests - closed.failures + (
+            closed.drained_requests - closed.drained_failures
+        )
 
-        fixed = gen.run_phase(PhaseSpec(name="steady-1", kind="steady", duration_s=2, rate=200))
+        fixed = gen.run_phase(
+            PhaseSpec(name="steady-1", kind="steady", duration_s=2, rate=200, arrivals="uniform")
+        )
         assert fixed.target_rate == 200
+        assert fixed.arrivals == "uniform"
         assert fixed.throughput_rps == pytest.approx(200, rel=0.10)
         assert fixed.users >= 2
         assert fixed.started_at > closed.ended_at
+
+        poisson = gen.run_phase(
+            PhaseSpec(name="steady-2", kind="steady", duration_s=2, rate=200, seed=7)
+        )
+        assert (poisson.arrivals, poisson.seed) == ("poisson", 7)
+        assert poisson.offered_requests is not None
+        # the server keeps up: what was sent in the window was served (inside it or drained)
+        assert poisson.requests + poisson.drained_requests == pytest.approx(
+            poisson.offered_requests, rel=0.1, abs=3
+        )
+        # 400 arrivals expected: a Poisson count's SD is 20 (5%)
+        assert poisson.throughput_rps == pytest.approx(200, rel=0.25)
     for pid in pids:
         assert not psutil.pid_exists(pid)
     assert _drivers() == before

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import heapq
+import math
 
 import pytest
 
@@ -60,12 +61,15 @@ def test_closed_loop_never_waits() -> None:
 
 def test_missed_slots_are_dropped_not_burst() -> None:
     p = Pacer(max_lag_s=0.05)
-    p.configure(100.0, start=0.0)
+    p.configure(100.0, start=0.0, end=2.0)
     # nobody came for 1 s: only 0.05 s worth (5 slots) may be caught up
     immediate = 0
     while p.next_wait(1.0) == 0.0:
         immediate += 1
-    assert immediate == 6  # slots at 0.95, 0.96, ... 1.00
+    assert immediate in (5, 6)  # slots at 0.95, 0.96, ... 1.00 (up to rounding of the sum)
+    # the 95 slots before 0.95 were offered but dropped: the window's offer counts them
+    assert p.dropped == pytest.approx(95, abs=1)
+    assert p.offered == pytest.approx(p.dropped + immediate + 1, abs=1e-9)
 
 
 def test_bad_rate() -> None:
@@ -100,3 +104,51 @@ def test_enough_users_reach_the_target_rate() -> None:
 def test_too_few_users_fall_short_of_the_target() -> None:
     # 2 users at 10 ms latency can do at most 200/s
     assert simulate(500, 2, 0.010, 10.0) == pytest.approx(200, rel=0.02)
+
+
+def _gaps(seed: int | None, n: int, rate: float = 50.0, arrivals: str = "poisson") -> list[float]:
+    p = Pacer()
+    p.configure(rate, start=0.0, arrivals=arrivals, seed=seed)  # type: ignore[arg-type]
+    return [p.gap() for _ in range(n)]
+
+
+def test_poisson_gaps_are_seeded() -> None:
+    assert _gaps(3, 100) == _gaps(3, 100)
+    assert _gaps(3, 100) != _gaps(4, 100)
+
+
+def test_poisson_gaps_are_exponential_with_mean_one_over_rate() -> None:
+    rate, n = 50.0, 20_000
+    gaps = _gaps(11, n, rate)
+    mean = sum(gaps) / n
+    # the mean of 20k exponential gaps is within 3% of 1/rate (SE 0.7%)
+    assert mean == pytest.approx(1 / rate, rel=0.03)
+    sd = (sum((g - mean) ** 2 for g in gaps) / (n - 1)) ** 0.5
+    assert sd / mean == pytest.approx(1.0, abs=0.05)  # an exponential's CV is 1
+    # the empirical CDF against 1 - exp(-rate x): Kolmogorov-Smirnov distance small
+    # (critical value at n = 20k, alpha 0.001: 1.95 / sqrt(n) = 0.0138)
+    ordered = sorted(gaps)
+    ks = max(
+        max(abs((i + 1) / n - (1 - math.exp(-rate * g))), abs(i / n - (1 - math.exp(-rate * g))))
+        for i, g in enumerate(ordered)
+    )
+    assert ks < 1.95 / math.sqrt(n)
+    # memoryless: gaps above the mean are about e^-1 of all
+    assert sum(g > 1 / rate for g in gaps) / n == pytest.approx(math.exp(-1), abs=0.02)
+
+
+def test_uniform_gaps_stay_exact() -> None:
+    assert _gaps(None, 5, 10.0, "uniform") == pytest.approx([0.1] * 5)
+
+
+def test_poisson_schedule_keeps_the_target_rate() -> None:
+    p = Pacer()
+    p.configure(200.0, start=0.0, arrivals="poisson", seed=5)
+    slots, t = 0, 0.0
+    while True:
+        t += p.gap()
+        if t >= 60.0:
+            break
+        slots += 1
+    # 12,000 expected; a Poisson count's SD is ~110
+    assert slots == pytest.approx(12_000, rel=0.04)

@@ -114,3 +114,16 @@ def test_a_late_driver_is_rated_over_the_time_it_sent_load() -> None:
     assert phase.throughput_rps == pytest.approx(10 + 10)
     assert phase.start_lag_s == 1.0
     assert phase.requests == 30
+
+
+def test_requests_completing_while_the_phase_drains_are_counted_apart() -> None:
+    rec = PhaseRecorder("p", start=0.0, duration=1.0, users=2)
+    rec.record(0.5, "GET", "/", 1.0)
+    rec.record(1.0, "GET", "/", 9.0)  # after the end: in flight when the gate closed
+    rec.record(1.01, "GET", "/fail", 9.0, Boom("500"))
+    out = rec.finish(cpu_s=0.0, start_lag_s=0.0, drain_s=0.02)
+    assert (out.requests, out.failures) == (1, 0)
+    assert (out.late_requests, out.late_failures, out.drain_s) == (2, 1, 0.02)
+    merged = merge_phase(PhaseSpec(name="p", kind="cost", duration_s=1.0), [out], started_at=0.0)
+    assert (merged.drained_requests, merged.drained_failures) == (2, 1)
+    assert merged.served_ok == 1 + 2 - 1

@@ -163,3 +163,16 @@ def test_step_outcome_from_phase() -> None:
     closed = phase.model_copy(update={"target_rate": None})
     with pytest.raises(ValueError, match="closed-loop"):
         StepOutcome.from_phase(closed, generator_bound=False)
+
+
+def test_a_search_cut_short_is_a_lower_bound() -> None:
+    from estimator.load.search import CapacitySearch
+
+    search = CapacitySearch(100.0, PLAN, SLO)
+    rate = search.next_rate()
+    search.record(server(1000)(rate))
+    assert not search.done
+    result = search.result()  # the budget ended here
+    assert (result.stop_reason, result.lower_bound) == ("budget", True)
+    assert result.capacity_rps == pytest.approx(rate)
+    assert "time budget" in result.detail

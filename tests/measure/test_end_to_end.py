@@ -1,5 +1,6 @@
-"""`estimator run` for real: a tiny scenario (2 interpreters × 1 app × 1 config), then an
-interrupted sweep. Measured values are only checked for consistency, never for speed."""
+"""`estimator run` for real, kept small: one app's configurations side by side in rounds; a
+batch where one server fails to start (under a CPU quota); an interrupted batch. Measured
+values are only checked for consistency, never for speed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import psutil
 import pytest
 
 from estimator.store.runs import Store
+from estimator.store.summarize import summarize
 
 pytestmark = pytest.mark.integration
 
@@ -22,19 +24,35 @@ name = "tiny"
 apps = ["flask"]
 variants = {variants}
 locustfile = "products"
-[[servers]]
-kind = "gunicorn-sync"
-workers = 1
+{servers}
 [load]
 warmup_min_s = 1
 warmup_max_s = 3
-steady_duration_s = 2
-search_start_fraction = 0.8
+warmup_window_s = 0.5
+warmup_tolerance = 0.5
+cost_window_s = 1
+cost_ci_target = 0.5
+min_rounds = 3
+max_rounds = 4
+budget_s = 40
+service_probe_s = 0.5
+probe_windows = 1
+steady_duration_s = 1
+steady_windows = 1
+search_start_fraction = 0.5
 search_max_steps = 2
 step_duration_s = 1
 [slo]
 p95_ms = 2000  # generous: other tests may load this 2-core machine meanwhile
+{cpu}
 """
+SYNC = '[[servers]]\nkind = "gunicorn-sync"\nworkers = 1\n'
+
+
+def _write(tmp_path: Path, variants: str, servers: str = SYNC, cpu: str = "") -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(SCENARIO.format(variants=variants, servers=servers, cpu=cpu))
+    return path
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -43,6 +61,17 @@ def _env(tmp_path: Path) -> dict[str, str]:
         "ESTIMATOR_RESULTS": str(tmp_path / "results.sqlite"),
         "ESTIMATOR_DATA_DIR": str(tmp_path / "data"),
     }
+
+
+def _run(tmp_path: Path, scenario: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "estimator", "run", str(scenario)],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def _leftovers(tmp_path: Path) -> list[str]:
@@ -61,22 +90,17 @@ def _leftovers(tmp_path: Path) -> list[str]:
     return found
 
 
-def test_tiny_sweep_stores_consistent_measurements(tmp_path: Path) -> None:
-    scenario = tmp_path / "tiny.toml"
-    scenario.write_text(SCENARIO.format(variants='["cpython-3.11", "cpython-3.13"]'))
-    proc = subprocess.run(
-        [sys.executable, "-m", "estimator", "run", str(scenario)],
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
+def test_a_batch_measures_its_configurations_side_by_side_in_rounds(tmp_path: Path) -> None:
+    proc = _run(tmp_path, _write(tmp_path, '["cpython-3.11", "cpython-3.13"]'))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 ok, 0 failed" in proc.stdout
+    assert "batch flask #1: 2 configuration(s) side by side" in proc.stdout
     with Store(tmp_path / "results.sqlite", create=False) as store:
         runs = store.results()
+        rows = store.conn.execute("SELECT COUNT(*) FROM phases WHERE cpu_ns > 0").fetchone()[0]
     assert sorted(r.cell.variant for r in runs) == ["cpython-3.11", "cpython-3.13"]
+    assert len({r.batch_id for r in runs}) == 1
+    assert rows == sum(len(r.phases) for r in runs)  # every window stored with its CPU
     for run in runs:
         assert run.interpreter is not None
         assert f"{run.interpreter.major}.{run.interpreter.minor}" == run.cell.variant[-4:]
@@ -84,45 +108,93 @@ def test_tiny_sweep_stores_consistent_measurements(tmp_path: Path) -> None:
         assert run.worker_facts, "workers reported what they ran"
         assert run.launch is not None
         assert run.launch.placement.affinity_verified
-        steady = run.steady
-        assert steady
-        for phase in run.phases:
-            load = phase.load
-            # throughput × duration ≈ request count (start lag makes throughput a bit higher)
-            assert load.throughput_rps * load.duration_s == pytest.approx(
-                load.requests, rel=0.1, abs=2
+        assert sorted(run.batch_members) == sorted(r.config_key for r in runs)
+        assert run.warmup is not None
+        assert run.stop_reason in ("target", "max_rounds", "budget")
+        assert run.stop_detail
+        cost = run.cost
+        assert 3 <= len(cost) <= 4
+        assert [w.round for w in cost] == list(range(1, len(cost) + 1))
+        assert run.probes
+        assert run.steady
+        for window in run.phases:
+            assert window.cpu is not None
+            assert window.cpu.source == "process-clock"
+            assert window.cpu.cpu_ns > 0
+            assert window.cpu.t0 <= window.load.started_at
+            assert window.cpu.t1 >= window.load.ended_at
+            assert window.cpu_s_per_request is not None
+            # CPU per request × successful requests served = the tree's CPU in the window
+            assert window.cpu_s_per_request * window.load.served_ok == pytest.approx(
+                window.cpu.cpu_s
             )
-        for phase in steady:
-            assert phase.cpu_s_per_request is not None
-            assert phase.cpu_s_per_request > 0
-            assert phase.server is not None
-            assert phase.server.worker_uss_mib is not None
-            assert phase.server.worker_uss_mib > 0
-            assert phase.load.throughput_rps > 0
-            assert phase.load.failures == 0
-            # CPU-seconds per request × requests = the server CPU time of the window
-            assert phase.cpu_s_per_request * phase.load.requests == pytest.approx(
-                phase.server.server_cpu_s
-            )
+            assert window.load.failures == 0
+        for window in [*run.probes, *cost]:
+            assert window.load.arrivals is None  # closed loop
+        for window in run.steady:
+            assert window.load.arrivals == "poisson"
+            assert window.load.seed is not None
+        for window in cost:
+            assert window.neighbours_cpu_s is not None  # the other server, idle meanwhile
+            assert window.server is not None
+            assert window.server.worker_uss_mib is not None
         assert run.capacity is not None
         assert run.capacity.capacity_rps is not None
-        assert run.capacity.capacity_rps > 0
+    # the same seed for both configurations' windows of a round
+    seeds = [{w.load.seed for w in r.cost} for r in runs]
+    assert seeds[0] & seeds[1]
+    out = summarize(runs)
+    assert len(out.summaries) == 2
+    for s in out.summaries:
+        assert s.cpu_s_per_request.n == len(next(r for r in runs if r.config_key == s.key).cost)
+        assert s.arrivals == "poisson"
+        assert s.batch_ids == [runs[0].batch_id]
+        assert s.latency_low_p95_ms is not None
+    (pair,) = out.pairs
+    assert pair.ratio.n >= 3
+    assert pair.ratio.ci_low <= pair.ratio.mean <= pair.ratio.ci_high
     assert _leftovers(tmp_path) == []
     shown = subprocess.run(
-        [sys.executable, "-m", "estimator", "show", runs[0].id[:6], "--json"],
+        [sys.executable, "-m", "estimator", "show", runs[0].id[:6]],
         env=_env(tmp_path),
         capture_output=True,
         text=True,
         check=True,
     )
-    assert f'"id": "{runs[0].id}"' in shown.stdout
+    assert f"batch {runs[0].batch_id}" in shown.stdout
+    # resume: nothing left to measure
+    again = _run(tmp_path, tmp_path / "tiny.toml")
+    assert "0 ok, 0 failed, 2 skipped" in again.stdout
 
 
-def test_interrupted_sweep_keeps_finished_cells_and_leaves_nothing(tmp_path: Path) -> None:
-    scenario = tmp_path / "tiny.toml"
-    scenario.write_text(
-        SCENARIO.format(variants='["cpython-3.11", "cpython-3.12", "cpython-3.13"]')
+def test_one_server_failing_leaves_the_others_measured(tmp_path: Path) -> None:
+    servers = SYNC + '[[servers]]\nkind = "gunicorn-sync"\nworkers = 1\n'
+    servers += 'extra_args = ["--no-such-option"]\n'
+    scenario = _write(
+        tmp_path, '["cpython-3.11"]', servers=servers, cpu="[cpu]\nquota_cpus = 0.8\n"
     )
+    proc = _run(tmp_path, scenario)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 ok, 1 failed" in proc.stdout
+    with Store(tmp_path / "results.sqlite", create=False) as store:
+        (ok,) = store.results()
+        (failed,) = store.results(status="failed")
+    assert failed.failure_stage == "server"
+    assert failed.failure is not None
+    assert "no-such-option" in failed.failure or "usage" in failed.failure.lower()
+    assert ok.cost
+    assert ok.launch is not None
+    placement = ok.launch.placement
+    assert placement.quota_cpus == 0.8
+    if placement.quota_applied:  # cgroups writable here
+        assert placement.quota_us == 80_000
+    else:
+        assert placement.quota_note
+    assert _leftovers(tmp_path) == []
+
+
+def test_an_interrupted_batch_keeps_its_windows_and_leaves_nothing(tmp_path: Path) -> None:
+    scenario = _write(tmp_path, '["cpython-3.11", "cpython-3.13"]')
     proc = subprocess.Popen(
         [sys.executable, "-m", "estimator", "run", str(scenario)],
         env=_env(tmp_path),
@@ -132,18 +204,17 @@ def test_interrupted_sweep_keeps_finished_cells_and_leaves_nothing(tmp_path: Pat
         start_new_session=True,
     )
     try:
-        results = tmp_path / "results.sqlite"
         deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:  # wait until the first cell is stored
-            if results.exists():
-                with Store(results) as store:
-                    if store.rows(status="ok"):
-                        break
+        runs = tmp_path / "data" / "runs"
+        while time.monotonic() < deadline:  # wait until both servers are up and measured
+            logs = list(runs.glob("*/locust-0.log")) if runs.is_dir() else []
+            if len(logs) == 2 and all(p.stat().st_size > 0 for p in logs):
+                break
             assert proc.poll() is None, proc.communicate()[0]
             time.sleep(0.5)
-        time.sleep(3)  # into the second cell: server and load generator running
+        time.sleep(6)  # into the warm-up or the rounds
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=60)
+        out, _ = proc.communicate(timeout=90)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -151,6 +222,7 @@ def test_interrupted_sweep_keeps_finished_cells_and_leaves_nothing(tmp_path: Pat
     assert proc.returncode == 130, out
     assert "finished cells are kept" in out
     with Store(tmp_path / "results.sqlite") as store:
-        assert len(store.rows(status="ok")) >= 1
-        assert len(store.rows(status="interrupted")) == 1
+        interrupted = store.results(status="interrupted")
+    assert len(interrupted) == 2
+    assert any(r.phases for r in interrupted), "what was measured before Ctrl-C is kept"
     assert _leftovers(tmp_path) == []

@@ -55,3 +55,36 @@ def test_not_a_database(tmp_path: Path) -> None:
 def test_missing_store_without_create(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"does not exist; run `estimator run quick`"):
         connect(tmp_path / "nope.sqlite", create=False)
+
+
+def _schema_1_store(path: Path, *, with_run: bool) -> None:
+    raw = sqlite3.connect(path)
+    raw.executescript(MIGRATIONS[0])
+    raw.execute("PRAGMA user_version = 1")
+    if with_run:
+        raw.execute(
+            "INSERT INTO runs (id, cell_key, scenario, scenario_hash, app, variant, server,"
+            " repetition, status, started_at, result_json)"
+            " VALUES ('r1', 'k', 'quick', 'h', 'flask', 'cpython-3.11', 'gunicorn-sync w1',"
+            " 0, 'ok', 0, '{}')"
+        )
+    raw.commit()
+    raw.close()
+
+
+def test_a_store_of_sequentially_measured_runs_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    _schema_1_store(path, with_run=True)
+    with pytest.raises(StoreError, match=r"one configuration after another \(store schema 1\)"):
+        connect(path)
+    with pytest.raises(StoreError, match="pass another --results file"):
+        connect(path)
+
+
+def test_an_empty_schema_1_store_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    _schema_1_store(path, with_run=False)
+    conn = connect(path)
+    assert schema_version(conn) == SCHEMA_VERSION
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(phases)")}
+    assert {"round", "cpu_ns", "served_ok", "arrivals"} <= cols

@@ -30,8 +30,14 @@ def test_rows_and_filters(store: Store) -> None:
     row = next(r for r in rows if r.id == first.id)
     assert first.capacity is not None
     assert row.capacity_rps == first.capacity.capacity_rps
-    assert row.cpu_s_per_request == first.steady[0].cpu_s_per_request
+    cost = [w.cpu_s_per_request or 0.0 for w in first.cost]
+    assert row.cpu_s_per_request == pytest.approx(sum(cost) / len(cost))
     assert row.config_key == first.config_key
+    assert (row.batch_id, row.rounds, row.stop_reason) == (
+        first.batch_id,
+        first.rounds,
+        first.stop_reason,
+    )
 
 
 def test_get_by_prefix_and_errors(store: Store) -> None:
@@ -51,6 +57,14 @@ def test_phases_endpoints_and_series_are_flattened(store: Store) -> None:
     ).fetchall()
     assert [p["name"] for p in phases] == [p.load.name for p in run.phases]
     assert [p["requests"] for p in phases] == [p.load.requests for p in run.phases]
+    windows = store.conn.execute(
+        "SELECT round, cpu_ns, served_ok, arrivals FROM phases WHERE run_id = ? ORDER BY idx",
+        (run.id,),
+    ).fetchall()
+    assert [w["round"] for w in windows] == [p.round for p in run.phases]
+    assert [w["cpu_ns"] for w in windows] == [p.cpu.cpu_ns if p.cpu else None for p in run.phases]
+    assert [w["served_ok"] for w in windows] == [p.load.served_ok for p in run.phases]
+    assert [w["arrivals"] for w in windows] == [p.load.arrivals for p in run.phases]
     endpoints = store.conn.execute(
         "SELECT COUNT(*) FROM endpoint_stats WHERE run_id = ?", (run.id,)
     ).fetchone()[0]

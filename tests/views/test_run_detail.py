@@ -21,7 +21,13 @@ def test_phases_become_spans_in_order(runs: list[RunResult]) -> None:
     assert [s.name for s in detail.phases] == [p.load.name for p in run.phases]
     assert detail.phases[0].start_s == 0
     assert [s.label for s in detail.phases][:1] == ["warm-up"]
-    assert {s.label for s in detail.phases} == {"warm-up", "steady load", "capacity search"}
+    assert {s.label for s in detail.phases} == {
+        "warm-up",
+        "cost (closed loop)",
+        "service time (1 user)",
+        "steady load",
+        "capacity search",
+    }
     for a, b in zip(detail.phases, detail.phases[1:], strict=False):
         assert a.end_s <= b.start_s + 1e-6
     assert not detail.generator_bound
@@ -50,5 +56,11 @@ def test_series_from_the_store(snap: StoreSnapshot, store_path: Path) -> None:
     detail = run_detail(snap.run(row.id))
     long = series_long(frame, detail)
     assert set(long["metric"]) == set(SERIES_COLUMNS.values())
-    assert set(long["phase kind"]) == {"warm-up", "steady load", "capacity search"}
+    assert set(long["phase kind"]) == {
+        "warm-up",
+        "cost (closed loop)",
+        "service time (1 user)",
+        "steady load",
+        "capacity search",
+    }
     assert run_label(row).startswith(f"{row.config_key} · rep 1 · {row.id[:8]}")

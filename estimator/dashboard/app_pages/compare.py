@@ -109,13 +109,13 @@ with tab_lat:
             "ms",
             "latency (ms)",
             "percentile",
-            ["app", "interpreter", "server config", "percentile", "ms", "runs"],
+            ["app", "interpreter", "server config", "percentile", "ms", "windows"],
             x="configuration",
         )
     )
     st.caption(
         "Latency percentiles at each run's lowest steady rate (successful requests), "
-        "averaged over the repetitions."
+        "averaged over those windows."
     )
 with tab_mem:
     st.altair_chart(

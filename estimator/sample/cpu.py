@@ -1,0 +1,159 @@
+"""Server CPU time in nanoseconds over a window, for a whole process tree.
+
+The kernel keeps each task's time on CPU in nanoseconds (`sum_exec_runtime`, field 1 of
+/proc/PID/task/TID/schedstat). Per process, the sum of that over all its threads, including
+threads that already exited, is the process's CPU-time clock (`clock_gettime` on the
+CPUCLOCK_SCHED clock of the PID: no permission needed, nanoseconds, the same counter). That is
+what is read here, per process; where the clock can't be read (not Linux, a zombie), the sum of
+field 1 of `/proc/PID/task/*/schedstat` over its live threads is used instead (threads that
+exited earlier are then missing: `source` says which).
+
+A window's CPU (`CpuAccount`) is the sum over every process seen in the server's tree of
+(last reading − first reading), where
+- a process present at the start counts from its reading at the start;
+- a process born during the window (created after the start reading) counts from zero: its
+  counter started at zero;
+- a process that vanished before the end counts up to its last reading (the sampler reads the
+  tree while the window runs, so at most one sampling interval of its CPU is lost).
+Processes are told apart by (pid, creation time), so a reused PID is another process.
+
+Readings are taken by the orchestrator right before a window starts and right after it drained
+(the server is idle at both ends), so the window's CPU is counted whole, not interpolated.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable
+from typing import Literal, NamedTuple
+
+import psutil
+
+from estimator._model import Model
+
+CpuSource = Literal["process-clock", "schedstat"]
+CPUCLOCK_SCHED = 2
+BIRTH_SLACK_S = 0.02
+"""A process created up to this long before the start reading (creation times have clock-tick
+resolution) that the start reading missed still counts from its first reading, not from 0."""
+
+
+class ProcKey(NamedTuple):
+    pid: int
+    created: float
+    """creation time, epoch seconds (psutil's create_time, rounded to 10 ms)."""
+
+
+class CpuSnapshot(NamedTuple):
+    at: float
+    """epoch seconds when the reading was taken"""
+    readings: dict[ProcKey, int]
+    source: CpuSource
+
+
+class CpuWindow(Model):
+    """Server CPU over one window, counted in nanoseconds (see the module docstring)."""
+
+    t0: float
+    t1: float
+    cpu_ns: int
+    processes: int
+    born: int
+    vanished: int
+    source: CpuSource
+
+    @property
+    def cpu_s(self) -> float:
+        return self.cpu_ns / 1e9
+
+
+def process_clock_ns(pid: int) -> int | None:
+    """The process's CPU time (all threads, exited ones included), ns; None if unreadable."""
+    clock = ((~pid) << 3) | CPUCLOCK_SCHED
+    try:
+        return time.clock_gettime_ns(clock)
+    except (OSError, OverflowError, ValueError):
+        return None
+
+
+def schedstat_ns(pid: int) -> int | None:
+    """Σ field 1 of /proc/PID/task/*/schedstat over the live threads; None if unreadable."""
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    total = 0
+    for tid in tids:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat", encoding="ascii") as f:
+                total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # the thread exited meanwhile
+    return total
+
+
+def key_of(pid: int, created: float) -> ProcKey:
+    return ProcKey(pid, round(created, 2))
+
+
+def read_tree(root: int) -> CpuSnapshot:
+    """A reading of `root` and every live descendant."""
+    at = time.time()
+    readings: dict[ProcKey, int] = {}
+    source: CpuSource = "process-clock"
+    try:
+        top = psutil.Process(root)
+        members = [top, *top.children(recursive=True)]
+    except psutil.Error:
+        return CpuSnapshot(at, readings, source)
+    for proc in members:
+        try:
+            created = proc.create_time()
+        except psutil.Error:
+            continue
+        ns = process_clock_ns(proc.pid)
+        if ns is None:
+            ns = schedstat_ns(proc.pid)
+            if ns is None:
+                continue
+            source = "schedstat"
+        readings[key_of(proc.pid, created)] = ns
+    return CpuSnapshot(at, readings, source)
+
+
+class CpuAccount:
+    """One window's CPU from a start reading, readings taken meanwhile, and an end reading."""
+
+    def __init__(self, start: CpuSnapshot) -> None:
+        self.start = start
+        self._first: dict[ProcKey, int] = dict(start.readings)
+        self._last: dict[ProcKey, int] = dict(start.readings)
+        self._source: CpuSource = start.source
+
+    def observe(self, readings: Iterable[tuple[ProcKey, int]]) -> None:
+        """Readings taken while the window ran (any order; counters only grow)."""
+        for key, ns in readings:
+            if key not in self._first:
+                born = key.created > self.start.at - BIRTH_SLACK_S
+                self._first[key] = 0 if born else ns
+                self._last[key] = ns
+            else:
+                self._first[key] = min(self._first[key], ns)
+                self._last[key] = max(self._last[key], ns)
+
+    def close(self, end: CpuSnapshot) -> CpuWindow:
+        self.observe(end.readings.items())
+        source = "schedstat" if "schedstat" in (self._source, end.source) else "process-clock"
+        total = sum(max(0, self._last[k] - self._first[k]) for k in self._first)
+        born = sum(1 for k in self._first if k not in self.start.readings)
+        vanished = sum(1 for k in self._first if k not in end.readings)
+        return CpuWindow(
+            t0=self.start.at,
+            t1=end.at,
+            cpu_ns=total,
+            processes=len(self._first),
+            born=born,
+            vanished=vanished,
+            source=source,
+        )
