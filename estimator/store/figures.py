@@ -38,6 +38,7 @@ class RunFigures(Model):
     cpu: list[float] = Field(description="cost windows: CPU-seconds per successful request")
     cost_rounds: list[int] = Field(description="the round of each cpu value")
     cpu_at_capacity: list[float]
+    cpu_steady: list[float] = Field(description="lowest steady rate's windows (open loop)")
     s_ms: list[float] = Field(description="probe windows' mean latency (else lowest steady)")
     s_p95_ms: list[float] = Field(description="the same windows' p95: one distribution each")
     p95_steady_ms: list[float] = Field(description="lowest steady rate's windows' p95")
@@ -126,6 +127,7 @@ def run_figures(run: RunResult) -> RunFigures | str:
         cpu=[p.cpu_s_per_request for p in cost if p.cpu_s_per_request is not None],
         cost_rounds=[p.round or 0 for p in cost],
         cpu_at_capacity=at_cap,
+        cpu_steady=[p.cpu_s_per_request for p in low if p.cpu_s_per_request is not None],
         s_ms=[p.load.latency.mean_ms for p in latency_windows if p.load.latency.mean_ms],
         s_p95_ms=[
             p.load.latency.p95_ms

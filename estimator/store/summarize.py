@@ -145,6 +145,7 @@ def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSum
     quota = placement.quota_cpus if placement and placement.quota_applied else None
     d = _pooled([v.cpu for v in vals])
     d_cap = [v.cpu_at_capacity for v in vals if v.cpu_at_capacity]
+    d_steady = [v.cpu_steady for v in vals if v.cpu_steady]
     stops = [r.stop_reason for r in runs if r.stop_reason is not None]
     stop = next((s for s in _STOP_ORDER if s in stops), None)
     not_ranked = next((r.not_ranked_reason for r in runs if r.not_ranked_reason), None)
@@ -161,6 +162,7 @@ def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSum
         quota_cpus=quota,
         cpu_s_per_request=d,
         cpu_s_per_request_at_capacity=_pooled(d_cap) if d_cap else None,
+        cpu_s_per_request_steady=_pooled(d_steady) if d_steady else None,
         latency_low_ms=_pooled([v.s_ms for v in vals]),
         latency_low_p95_ms=_pooled([v.s_p95_ms for v in vals]),
         p95_steady_ms=_pooled([v.p95_steady_ms for v in vals]),

@@ -36,6 +36,12 @@ class ConfigSummary(Model):
         description="D at the capacity-search step that set X_max (per-request CPU falls as "
         "load rises on many machines: idle wake-ups cost CPU at low load)",
     )
+    cpu_s_per_request_steady: Estimate | None = Field(
+        None,
+        description="CPU-seconds per successful request at the lowest steady rate (open loop, "
+        "about half the closed-loop throughput): higher than D at saturation on many machines "
+        "(a worker that is not kept busy pays its wake-ups per request)",
+    )
     latency_low_ms: Estimate = Field(
         description="S: mean latency with one user (no queueing), else at the lowest steady "
         "rate; n = those windows"
