@@ -121,10 +121,15 @@ def dollars(config: dict[str, Any]) -> tuple[Decimal, Decimal, Decimal] | None:
     return value, low, high
 
 
-def usd_text(d: tuple[Decimal, Decimal, Decimal] | None) -> str:
-    if d is None:
+def usd_text(config: dict[str, Any]) -> str:
+    options = config.get("options") or []
+    if not options:
         return "not priced"
-    value, low, high = d
+    best = options[0]
+    value = Decimal(str(best["monthly_usd"]))
+    if "monthly_usd_low" not in best or "monthly_usd_high" not in best:
+        return f"${value:,.2f} (no interval)"
+    low, high = Decimal(str(best["monthly_usd_low"])), Decimal(str(best["monthly_usd_high"]))
     return f"${value:,.2f} [${low:,.2f}–${high:,.2f}]"
 
 
@@ -137,9 +142,9 @@ def table(runs: list[dict[str, Any]]) -> list[str]:
     ]
     for key in sorted(set(one) | set(two)):
         a, b = one.get(key), two.get(key)
-        cells = [key]
+        cells = [key.replace("|", "\\|")]
         cells += [cpu_text(c["cpu_ms_per_request"]) if c else "—" for c in (a, b)]
-        cells += [usd_text(dollars(c)) if c else "—" for c in (a, b)]
+        cells += [usd_text(c) if c else "—" for c in (a, b)]
         cells += [str(c.get("tie_group", "?")) if c else "—" for c in (a, b)]
         lines.append("| " + " | ".join(cells) + " |")
     return lines

@@ -196,6 +196,13 @@ def tool(names: list[str], args: argparse.Namespace, workdir: Path) -> dict[str,
             raise SystemExit(f"the tool measured no common round of {names[0]} and {name}")
         r = pr.ratio
         out[name] = Interval(r.n, r.mean, r.ci_low, r.ci_high)
+    for run in runs:
+        cost = [w.cpu_s_per_request for w in run.cost if w.cpu_s_per_request is not None]
+        hw = f" ±{run.cost_half_width:.1%}" if run.cost_half_width is not None else ""
+        print(
+            f"tool: {run.config_key}: {statistics.fmean(cost) * 1e3:.3f} CPU-ms/request{hw} "
+            f"over {len(cost)} rounds ({run.stop_detail})"
+        )
     return out
 
 

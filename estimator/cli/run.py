@@ -148,6 +148,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
         "status",
         "capacity req/s",
         "CPU ms/req",
+        "rounds",
+        "stopped",
     ):
         table.add_column(col)
     for r in rows:
@@ -160,7 +162,17 @@ def cmd_runs(args: argparse.Namespace) -> int:
         status = r.status if r.status == "ok" else f"{r.status}: {r.failure or ''}"[:80]
         started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started_at))
         table.add_row(
-            r.id, started, r.app, r.variant, r.server, str(r.repetition + 1), status, cap, cpu
+            r.id,
+            started,
+            r.app,
+            r.variant,
+            r.server,
+            str(r.repetition + 1),
+            status,
+            cap,
+            cpu,
+            "" if r.rounds is None else str(r.rounds),
+            r.stop_reason or "",
         )
     out.print(table)
     return 0

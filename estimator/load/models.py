@@ -42,7 +42,7 @@ class PhaseSpec(Model):
     )
     arrivals: Arrivals = Field(
         "poisson",
-        description="open loop: 'poisson' (exponential gaps) or 'uniform' (1/rate apart)",
+        description="open loop: 'poisson' (exponential gaps) or 'even' (1/rate apart)",
     )
     seed: int | None = Field(
         None,

@@ -4,7 +4,7 @@
 process as a whole at a given mean rate, installed as every user class's `wait_time` (the
 shipped locustfiles set none). Request slots start at the phase start and follow each other
 by exponential gaps of mean 1/rate (`poisson`, the default: arrivals of independent users, a
-seeded generator so a window's schedule can be replayed) or exactly 1/rate (`uniform`: a
+seeded generator so a window's schedule can be replayed) or exactly 1/rate (`even`: a
 metronome, which hides queueing: p95 at a given utilisation comes out lower than real traffic
 gives). A user that finishes a request takes the next free slot and sleeps until it. A user
 that arrives after its slot goes at once, but the schedule never runs more than `max_lag_s`
@@ -77,7 +77,7 @@ class Pacer:
     def __init__(self, max_lag_s: float = 0.05) -> None:
         self.max_lag_s = max_lag_s
         self.rate: float | None = None
-        self.arrivals: Arrivals = "uniform"
+        self.arrivals: Arrivals = "even"
         self._interval = 0.0
         self._next = 0.0
         self._rng = random.Random(0)
@@ -92,7 +92,7 @@ class Pacer:
         rate: float | None,
         start: float,
         *,
-        arrivals: Arrivals = "uniform",
+        arrivals: Arrivals = "even",
         seed: int | None = None,
         end: float | None = None,
     ) -> None:

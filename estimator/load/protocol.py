@@ -2,7 +2,7 @@
 
 Parent → driver, one JSON object per line on the driver's stdin:
     {"cmd": "phase", "name": ..., "users": U, "rate": R | null, "duration": d, "start_at": t,
-     "arrivals": "poisson" | "uniform", "seed": S | null}
+     "arrivals": "poisson" | "even", "seed": S | null}
     {"cmd": "quit"}
 Driver → parent, one JSON object per line on a private copy of its original stdout (the
 driver points fd 1 and 2 at its log file, so prints from locust or the locustfile can't
@@ -32,7 +32,7 @@ class PhaseCommand(Model):
     rate: float | None = Field(None, gt=0, description="this driver's share, requests/second")
     duration: float = Field(gt=0)
     start_at: float
-    arrivals: Arrivals = "uniform"
+    arrivals: Arrivals = "even"
     seed: int | None = Field(None, description="seeds task choices and arrival gaps")
 
 

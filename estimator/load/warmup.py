@@ -1,8 +1,11 @@
 """Warm-up: load until throughput is steady, and say how long that took.
 
-The server is loaded closed-loop in consecutive windows of `plan.warmup_window_s`. It is
-*steady* once at least `plan.warmup_min_s` have passed and either
-- the last `WINDOWS` (3) windows' throughputs agree within `plan.warmup_tolerance`
+The server is loaded closed-loop in consecutive windows of `plan.warmup_window_s`. Each window
+gives its throughput and, when the caller reads the server's CPU (the measure stage does), its
+CPU per request; steadiness is then judged on requests per CPU-second, which other processes
+competing for the server's CPU do not move (throughput they do). It is *steady* once at least
+`plan.warmup_min_s` have passed and either
+- the last `WINDOWS` (3) windows' values agree within `plan.warmup_tolerance`
   ((max − min) ≤ tolerance × mean), or
 - (noisy but flat: a mix of fast and slow endpoints makes short windows jitter by more than
   the tolerance even on a warm server) the means of the last two blocks of 3 windows agree
@@ -32,9 +35,15 @@ WINDOWS = 3
 
 
 class WarmupResult(Model):
-    converged: bool = Field(description="throughput became steady before warmup_max_s")
+    converged: bool = Field(description="the judged series became steady before warmup_max_s")
     warmup_s: float = Field(ge=0, description="load time until steady (or until given up)")
     windows_rps: list[float] = Field(description="throughput of each window, in order")
+    windows_cpu_ms: list[float] | None = Field(
+        None,
+        description="CPU-ms per request of each window, when the caller measured it: then "
+        "steadiness is judged on it (requests per CPU-second), which other load on the "
+        "machine does not move, instead of on throughput",
+    )
     steady_rps: float = Field(
         ge=0,
         description="mean throughput of the last 3 windows (6 when judged by blocks): "
@@ -57,44 +66,59 @@ class WarmupTracker:
     def __init__(self, plan: LoadPlan) -> None:
         self.plan = plan
         self.windows: list[float] = []
+        self.costs: list[float | None] = []
         self.elapsed_s = 0.0
         self._result: WarmupResult | None = None
+
+    def _judged(self) -> list[float]:
+        """What steadiness is judged on: requests per CPU-second when every window has its
+        CPU cost, else throughput."""
+        if self.costs and all(c is not None and c > 0 for c in self.costs):
+            return [1.0 / c for c in self.costs if c is not None]
+        return self.windows
 
     @property
     def done(self) -> bool:
         return self._result is not None
 
-    def add(self, throughput_rps: float, duration_s: float) -> bool:
-        """Record one window; True when the warm-up is over."""
+    def add(
+        self, throughput_rps: float, duration_s: float, cpu_s_per_request: float | None = None
+    ) -> bool:
+        """Record one window (with its CPU cost when measured); True when the warm-up is over."""
         if self._result is not None:
             raise RuntimeError("the warm-up is already over")
         self.windows.append(throughput_rps)
+        self.costs.append(cpu_s_per_request)
         self.elapsed_s += duration_s
-        last = self.windows[-WINDOWS:]
-        steady_rps = math.fsum(last) / len(last)
+        judged = self._judged()
+        last = judged[-WINDOWS:]
+        recent = self.windows[-WINDOWS:]
+        steady_rps = math.fsum(recent) / len(recent)
         tol = self.plan.warmup_tolerance
         long_enough = self.elapsed_s >= self.plan.warmup_min_s - 1e-9
+        what = "CPU per request" if judged is not self.windows else "throughput"
         if long_enough and len(last) == WINDOWS and is_steady(last, tol):
             self._result = self._finish(
                 True,
                 steady_rps,
-                f"steady after {self.elapsed_s:.1f} s: the last {WINDOWS} windows "
+                f"steady after {self.elapsed_s:.1f} s: the last {WINDOWS} windows' {what} "
                 f"agree within {tol:.0%}",
             )
-        elif long_enough and self._blocks_agree(tol):
-            recent = self.windows[-2 * WINDOWS :]
+        elif long_enough and self._blocks_agree(judged, tol):
+            block = self.windows[-2 * WINDOWS :]
             self._result = self._finish(
                 True,
-                math.fsum(recent) / len(recent),
+                math.fsum(block) / len(block),
                 f"steady after {self.elapsed_s:.1f} s: windows jitter, but the means of the "
-                f"last two blocks of {WINDOWS} windows agree within {tol:.0%}",
+                f"last two blocks of {WINDOWS} windows' {what} agree within {tol:.0%}",
             )
         elif self.elapsed_s >= self.plan.warmup_max_s - 1e-9:
-            spread = (max(last) - min(last)) / steady_rps if steady_rps > 0 else math.inf
+            mean = math.fsum(last) / len(last)
+            spread = (max(last) - min(last)) / mean if mean > 0 else math.inf
             why = (
                 "no request completed"
                 if steady_rps == 0
-                else f"the last windows still differ by {spread:.0%} (tolerance {tol:.0%})"
+                else f"the last windows' {what} still differ by {spread:.0%} (tolerance {tol:.0%})"
             )
             self._result = self._finish(
                 False,
@@ -103,18 +127,21 @@ class WarmupTracker:
             )
         return self.done
 
-    def _blocks_agree(self, tolerance: float) -> bool:
-        if len(self.windows) < 2 * WINDOWS:
+    @staticmethod
+    def _blocks_agree(values: list[float], tolerance: float) -> bool:
+        if len(values) < 2 * WINDOWS:
             return False
-        before = self.windows[-2 * WINDOWS : -WINDOWS]
-        last = self.windows[-WINDOWS:]
+        before = values[-2 * WINDOWS : -WINDOWS]
+        last = values[-WINDOWS:]
         return is_steady([math.fsum(before) / WINDOWS, math.fsum(last) / WINDOWS], tolerance)
 
     def _finish(self, converged: bool, steady_rps: float, reason: str) -> WarmupResult:
+        costs = [c for c in self.costs if c is not None]
         return WarmupResult(
             converged=converged,
             warmup_s=self.elapsed_s,
             windows_rps=list(self.windows),
+            windows_cpu_ms=[c * 1000 for c in costs] if len(costs) == len(self.costs) else None,
             steady_rps=steady_rps,
             reason=reason,
         )

@@ -7,9 +7,11 @@
 2. Warm each up until its throughput is steady (`windows.warm_up`).
 3. Rounds: in each round every configuration still measuring gets a closed-loop cost window
    (until its CPU-per-request CI reaches the target, `rounds.stop_check`) and its next
-   open-loop latency window (probe, steady rate or capacity-search step), in an order that
-   changes every round (`rounds.round_order`). Before a round, if the last round's duration
-   would overrun `budget_s`, every configuration still short of its target stops ("budget").
+   open-loop latency window (probe, steady rate or capacity-search step; two once its cost is
+   known), in an order that changes every round (`rounds.round_order`). Before a round, if
+   the last round's duration would overrun `budget_s`, every configuration still short of its
+   target stops its cost windows ("budget"); latency windows still due go on for at most
+   `LATENCY_GRACE` of the budget more.
 4. A configuration that is done is checked for a warm-up that never ended (`rounds.trend`),
    turned into its `RunResult`, handed to `on_result` (the sweep stores it at once) and its
    processes stopped.
@@ -37,7 +39,7 @@ from estimator.errors import (
 from estimator.interpreters import ResolvedVariant
 from estimator.load import PhaseSpec
 from estimator.measure.cells import CellSpec
-from estimator.measure.member import Member
+from estimator.measure.member import Member, is_jit
 from estimator.measure.models import FailureStage, RunResult
 from estimator.measure.rounds import (
     StopRule,
@@ -48,6 +50,10 @@ from estimator.measure.rounds import (
 )
 from estimator.measure.windows import run_window, warm_up, window_seed
 from estimator.sample.window import SamplerError
+
+LATENCY_GRACE = 0.25
+"""After the budget, latency windows still due (the capacity search) may take this share of
+the budget more; what is left then is cut (the capacity is a lower bound, "budget")."""
 
 Progress = Callable[[CellSpec, str], None]
 OnResult = Callable[[RunResult], None]
@@ -159,10 +165,16 @@ class _Batch:
         began = self.clock()
         last_round_s = 0.0
         round_no = 0
+        over = False
         while self.live():
             elapsed = self.clock() - began
-            if round_no > 0 and elapsed + last_round_s > plan.budget_s:
-                self.out_of_budget(elapsed)
+            if round_no > 0 and elapsed + last_round_s > plan.budget_s and not over:
+                over = True  # cost windows end here; latency windows may finish
+                for m in self.live():
+                    if m.cost_stop is None:
+                        m.cost_stop = "budget"
+            if over and elapsed + last_round_s > plan.budget_s * (1 + LATENCY_GRACE):
+                self.out_of_budget()
                 return
             round_no += 1
             r0 = self.clock()
@@ -187,6 +199,7 @@ class _Batch:
         plan = m.cell.load
         neighbours = [n for n in self.live() if n is not m]
         m.rounds += 1
+        latency_windows = 1
         if m.cost_stop is None:
             spec = PhaseSpec(
                 name=f"cost-{round_no}",
@@ -196,16 +209,20 @@ class _Batch:
                 seed=window_seed(plan.seed, round_no, 0),
             )
             run_window(m, spec, round_no, neighbours)
-        window = m.latency.next_window(m.closed_loop_rps(), window_seed(plan.seed, round_no, 1))
-        if window is None:
-            m.latency_idle = True  # nothing left to measure at a rate (or no throughput)
-            return
-        result = run_window(m, window.spec, round_no, neighbours)
-        m.latency.record(window, result)
+        else:
+            latency_windows = 2  # its cost is known: the round's time goes to latency
+        for _ in range(latency_windows):
+            seed = window_seed(plan.seed, round_no, 1)
+            window = m.latency.next_window(m.closed_loop_rps(), seed)
+            if window is None:
+                m.latency_idle = True  # nothing left to measure at a rate (or no throughput)
+                return
+            result = run_window(m, window.spec, round_no, neighbours)
+            m.latency.record(window, result)
 
     def done(self, m: Member) -> None:
         series = {n.key: n.cost_series() for n in self.members if n.cost_series()}
-        t = trend(m.key, series) if m.key in series else None
+        t = trend(m.key, series, alone=is_jit(m.variant)) if m.key in series else None
         if m.warmed_up and t is not None and t.still_warming(m.cell.load.cost_ci_target):
             m.warmed_up = False
             m.not_ranked_reason = (
@@ -217,7 +234,7 @@ class _Batch:
         m.stop_detail = _stop_detail(m)
         self.finish(m, "ok")
 
-    def out_of_budget(self, elapsed: float) -> None:
+    def out_of_budget(self) -> None:
         for m in self.live():
             if m.cost_stop is None:
                 m.cost_stop = "budget"

@@ -16,8 +16,8 @@ everyone still short of the target (decided by the batch, which knows the clock)
 falling round after round. The check regresses each configuration's log CPU per request on
 the round number after removing the machine's drift (the mean log CPU per request of the
 other configurations measured in the same round; rounds where no other was measured are
-left out): a significant fall (p < 0.05) larger than `2 × cost_ci_target` over the rounds
-means it was not warmed up.
+left out, or for a JIT counted against the others' mean): a significant fall (p < 0.05)
+larger than `2 × cost_ci_target` over the rounds means it was not warmed up.
 """
 
 from __future__ import annotations
@@ -99,24 +99,30 @@ class Trend(Model):
         return self.p_value < 1 - CONFIDENCE and self.change < -2 * target
 
 
-def trend(key: str, series: Mapping[str, Series]) -> Trend | None:
+def trend(key: str, series: Mapping[str, Series], *, alone: bool = False) -> Trend | None:
     """The trend of `series[key]` net of the other configurations' drift; None with fewer
-    than 4 usable rounds."""
+    than 4 usable rounds. Rounds where no other configuration was measured are left out,
+    unless `alone` (a JIT, which often goes on after the others reached their target): they
+    then count with the others' mean drift."""
     own = series[key]
     if len(own) < 4:
         return None
+    others = [s for k, s in series.items() if k != key]
+    commons: dict[int, float] = {}
+    for r in own:
+        logs = [math.log(s[r]) for s in others if r in s and s[r] > 0]
+        if logs:
+            commons[r] = math.fsum(logs) / len(logs)
+    typical = math.fsum(commons.values()) / len(commons) if commons else 0.0
     xs: list[float] = []
     ys: list[float] = []
-    others = [s for k, s in series.items() if k != key]
     for r, value in sorted(own.items()):
         if value <= 0:
             continue
-        logs = [math.log(s[r]) for s in others if r in s and s[r] > 0]
-        if others and not logs:
+        if others and r not in commons and not alone:
             continue  # nobody else measured in this round: its drift is unknown
-        common = math.fsum(logs) / len(logs) if logs else 0.0
         xs.append(float(r))
-        ys.append(math.log(value) - common)
+        ys.append(math.log(value) - commons.get(r, typical))
     n = len(xs)
     if n < 4:
         return None

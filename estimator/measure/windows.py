@@ -77,16 +77,19 @@ def run_window(
 
 
 def warm_up(member: Member, neighbours: Sequence[Member] = ()) -> None:
-    """Closed-loop windows until throughput is steady (`WarmupTracker`), capped at
-    `warmup_max_s` (`jit_warmup_max_s` for a JIT). A JIT that does not converge is measured
+    """Closed-loop windows until CPU per request is steady (`WarmupTracker`), capped at
+    `warmup_max_s` (`jit_warmup_max_s` and half the tolerance for a JIT). A JIT that does not
+    converge is measured
     for the record (its minimum rounds) and not ranked. Without a JIT, a warm-up that did not
     converge is noise on a busy machine more often than warming: it gets a warning, and the
     rounds themselves tell (`rounds.trend`, checked when it is done)."""
     plan = member.cell.load
     jit = is_jit(member.variant)
-    if jit:
+    if jit:  # longer, and steady only within half the tolerance (a slow ramp hides in it)
         cap = max(plan.jit_warmup_max_s, plan.warmup_min_s)
-        plan = plan.model_copy(update={"warmup_max_s": cap})
+        plan = plan.model_copy(
+            update={"warmup_max_s": cap, "warmup_tolerance": plan.warmup_tolerance / 2}
+        )
     tracker = WarmupTracker(plan)
     n = 0
     while not tracker.done:
@@ -99,7 +102,7 @@ def warm_up(member: Member, neighbours: Sequence[Member] = ()) -> None:
             seed=window_seed(plan.seed + WARMUP_SEED_OFFSET, n, 0),
         )
         result = run_window(member, spec, None, neighbours)
-        tracker.add(result.load.throughput_rps, result.load.duration_s)
+        tracker.add(result.load.throughput_rps, result.load.duration_s, result.cpu_s_per_request)
     warmup = tracker.result()
     member.warmup = warmup
     if not warmup.converged:

@@ -1,8 +1,9 @@
 """Read a scenario from TOML (a file, or the name of a shipped scenario) into the typed model.
 
 Relative paths in a file resolve against the file's directory. An app given as a string names
-a sample app ("flask", "django", "fastapi"); a locustfile given as a bare name names a shipped
-load test ("mix", "compute", "upstream", "products").
+a sample app ("flask", "django", "fastapi"), measured with the scenario's `locustfile` when it
+sets one (else the `mix`); a locustfile given as a bare name names a shipped load test ("mix",
+"compute", "upstream", "products", "report").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from estimator.errors import ConfigError, describe_validation_error
-from estimator.scenario.models import Scenario
+from estimator.scenario.models import AppSpec, Scenario
 
 BUILTIN_PACKAGE = "estimator.scenario.builtin"
 
@@ -61,10 +62,17 @@ def load_scenario(ref: str | Path) -> Scenario:
 
 def scenario_from_dict(raw: dict[str, Any], *, base_dir: Path, source: str) -> Scenario:
     data = dict(raw)
-    if "apps" in data:
-        data["apps"] = [_app(a, base_dir, source, i) for i, a in enumerate(_list(data["apps"]))]
     if isinstance(data.get("locustfile"), str):
         data["locustfile"] = _locustfile(data["locustfile"], base_dir)
+    if "apps" in data:
+        apps = [_app(a, base_dir, source, i) for i, a in enumerate(_list(data["apps"]))]
+        default = data.get("locustfile")
+        if isinstance(default, Path):  # a sample app takes the scenario's load test
+            apps = [
+                a.model_copy(update={"locustfile": default}) if isinstance(a, AppSpec) else a
+                for a in apps
+            ]
+        data["apps"] = apps
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:

@@ -13,7 +13,7 @@ from estimator._model import Model
 
 Interface = Literal["wsgi", "asgi"]
 ServerKind = Literal["gunicorn-sync", "gunicorn-gthread", "gunicorn-uvicorn", "uvicorn"]
-Arrivals = Literal["poisson", "uniform"]
+Arrivals = Literal["poisson", "even"]
 
 SERVER_INTERFACE: dict[str, Interface] = {
     "gunicorn-sync": "wsgi",
@@ -222,7 +222,7 @@ class LoadPlan(Model):
     step_duration_s: float = Field(2.0, gt=0)
     arrivals: Arrivals = Field(
         "poisson",
-        description="open-loop arrivals: 'poisson' (exponential gaps, seeded) or 'uniform' "
+        description="open-loop arrivals: 'poisson' (exponential gaps, seeded) or 'even' "
         "(exactly 1/rate apart, which hides queueing)",
     )
     seed: int = Field(1, ge=0, description="seeds request choices and arrival gaps")

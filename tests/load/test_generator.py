@@ -110,10 +110,10 @@ def test_closed_loop_and_fixed_rate_phases(server: tuple[str, int], tmp_path: Pa
         )
 
         fixed = gen.run_phase(
-            PhaseSpec(name="steady-1", kind="steady", duration_s=2, rate=200, arrivals="uniform")
+            PhaseSpec(name="steady-1", kind="steady", duration_s=2, rate=200, arrivals="even")
         )
         assert fixed.target_rate == 200
-        assert fixed.arrivals == "uniform"
+        assert fixed.arrivals == "even"
         assert fixed.throughput_rps == pytest.approx(200, rel=0.10)
         assert fixed.users >= 2
         assert fixed.started_at > closed.ended_at

@@ -137,8 +137,8 @@ def test_poisson_gaps_are_exponential_with_mean_one_over_rate() -> None:
     assert sum(g > 1 / rate for g in gaps) / n == pytest.approx(math.exp(-1), abs=0.02)
 
 
-def test_uniform_gaps_stay_exact() -> None:
-    assert _gaps(None, 5, 10.0, "uniform") == pytest.approx([0.1] * 5)
+def test_even_gaps_stay_exact() -> None:
+    assert _gaps(None, 5, 10.0, "even") == pytest.approx([0.1] * 5)
 
 
 def test_poisson_schedule_keeps_the_target_rate() -> None:

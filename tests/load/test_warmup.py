@@ -152,3 +152,31 @@ def test_steady_rates_and_search_start() -> None:
     assert steady_rates(plan.model_copy(update={"steady_rates": [42.0]}), _warm(1000)) == [42.0]
     assert steady_rates(plan, _warm(0)) == []
     assert search_start_rate(plan, _warm(0)) is None
+
+
+def test_with_cpu_costs_steadiness_is_judged_on_them_not_on_throughput() -> None:
+    # other load on the machine makes throughput jump; CPU per request stays put
+    tracker = WarmupTracker(PLAN)
+    rps = [1000, 600, 1100, 700, 1050]
+    for r in rps:
+        if tracker.add(r, 1.0, 0.002):
+            break
+    result = tracker.result()
+    assert result.converged
+    assert result.warmup_s == 3
+    assert result.windows_cpu_ms == pytest.approx([2.0, 2.0, 2.0])
+    assert "CPU per request" in result.reason
+    assert result.steady_rps == pytest.approx((1000 + 600 + 1100) / 3)  # still throughput
+
+
+def test_a_jit_getting_cheaper_is_not_steady_while_its_throughput_is_noisy() -> None:
+    # CPU per request falls 4% a window: a JIT compiling; throughput hides it in noise (a
+    # JIT's warm-up is judged at half the scenario's tolerance: 5% of quick's 10%)
+    plan = PLAN.model_copy(update={"warmup_tolerance": 0.05, "warmup_max_s": 8})
+    tracker = WarmupTracker(plan)
+    for i, r in enumerate([900, 1000, 950, 1000, 960, 990, 1000, 980]):
+        if tracker.add(r, 1.0, 0.005 * 0.96**i):
+            break
+    result = tracker.result()
+    assert not result.converged
+    assert "CPU per request still differ" in result.reason

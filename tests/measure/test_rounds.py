@@ -113,3 +113,17 @@ def test_trend_needs_four_rounds() -> None:
     alone = trend("a", {"a": _series(-0.05, rounds=6)})  # no other configuration: raw trend
     assert alone is not None
     assert alone.still_warming(0.05)
+
+
+def test_a_jit_going_on_alone_is_judged_against_the_others_mean() -> None:
+    # the others stopped after round 5; the JIT kept getting cheaper until round 12
+    others = {"a": _series(0.0, rounds=5, seed=4), "b": _series(0.0, rounds=5, seed=5)}
+    jit = {r: math.exp(-0.03 * r) for r in range(1, 13)}
+    series = {**others, "jit": jit}
+    short = trend("jit", series)
+    assert short is not None
+    assert short.rounds == 5  # without `alone`, only the rounds shared with the others
+    t = trend("jit", series, alone=True)
+    assert t is not None
+    assert t.rounds == 12
+    assert t.still_warming(0.10)

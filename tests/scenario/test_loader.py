@@ -129,3 +129,14 @@ def test_server_labels_and_slots() -> None:
     gthread = ServerConfig(kind="gunicorn-gthread", workers=2, threads=8)
     assert (gthread.label, gthread.slots) == ("gunicorn-gthread w2x8", 16)
     assert ServerConfig(kind="uvicorn", workers=2).slots is None
+
+
+def test_a_sample_app_takes_the_scenarios_load_test(tmp_path: Path) -> None:
+    from estimator.scenario.builtin_apps import LOADTESTS
+
+    path = tmp_path / "s.toml"
+    path.write_text('apps = ["flask", "django"]\nlocustfile = "report"\n')
+    scenario = load_scenario(path)
+    assert [a.locustfile for a in scenario.apps] == [LOADTESTS["report"]] * 2
+    path.write_text('apps = ["flask"]\n')
+    assert load_scenario(path).apps[0].locustfile == LOADTESTS["mix"]
