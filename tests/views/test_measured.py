@@ -76,9 +76,10 @@ def test_latency_percentiles_are_ordered_and_averaged(
         )
         for s in snap.summaries
     }
-    for _, row in frame.iterrows():
-        key = f"{row['app']} | {row['interpreter']} | {row['server config']}"
-        assert row["windows"] == lowest[key]
+    for app, variant, server, count in zip(
+        frame["app"], frame["interpreter"], frame["server config"], frame["windows"], strict=True
+    ):
+        assert count == lowest[f"{app} | {variant} | {server}"]
     for _, group in frame.groupby(["app", "interpreter", "server config"]):
         by = dict(zip(group["percentile"], group["ms"], strict=True))
         assert by["p50"] <= by["p90"] <= by["p95"] <= by["p99"]
