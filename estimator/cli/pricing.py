@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 
+from estimator.cli._common import console
 from estimator.money import cents
 from estimator.pricing import MissingPrices, PriceListing, load_catalog, price_listing
 from estimator.pricing.missing import compact_types
@@ -19,8 +19,7 @@ ORDER = 60
 
 
 def _console() -> Console:
-    # Piped output: wide enough not to wrap the table (rich assumes 80 columns otherwise).
-    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200)
+    return console()
 
 
 def _exact(price: Decimal) -> str:
