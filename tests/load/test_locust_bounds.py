@@ -7,12 +7,8 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -135,33 +131,6 @@ def test_the_internals_exist_in_the_lowest_locust(lowest_locust: Path) -> None:
     got = _probe(lowest_locust)
     assert _version(str(got["version"])) == _version(declared_bounds()[">="])
     assert got["problems"] == []
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def tiny_server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    argv = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "1"]
-    argv += ["--chdir", str(HERE), "tiny_app:app"]
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out, procs.running(argv, stdout=out, stderr=subprocess.STDOUT):
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start: " + log.read_text()
-            time.sleep(0.05)
-        yield url
 
 
 @pytest.mark.integration
