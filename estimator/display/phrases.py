@@ -71,9 +71,10 @@ def headline_text(h: Headline, report: EstimateReport) -> str:
         known=h.monthly_usd_low is not None,
     )
     bound = "at most " if h.lower_bound else ""
+    ends = "" if counts == "unknown" else f"{counts} at the ends of the interval; "
     text = (
         f"{h.app}: cheapest is {h.key} on {h.peak_instances} × {h.instance_type} "
-        f"(at the ends of the intervals: {counts}; {r.region}, {r.purchase}), "
+        f"({ends}{r.region}, {r.purchase}), "
         f"{bound}{usd(h.monthly_usd)}/month {r.fleet} "
         f"({usd_range(h.monthly_usd_low, h.monthly_usd_high, lower_bound=h.lower_bound)}; "
         f"{usd(h.usd_per_million_requests)} per million requests)"

@@ -122,8 +122,9 @@ def difference_frame(diff: ConfigComparison, report: EstimateReport | None) -> p
         ca, cb = report.config(diff.a), report.config(diff.b)
         if a and b and a.monthly_usd is not None and b.monthly_usd is not None and ca and cb:
             ratio = float(b.monthly_usd / a.monthly_usd) if a.monthly_usd else None
-            same = ca.tie_group is not None and ca.tie_group == cb.tie_group
-            told = ca.tie_group is not None and cb.tie_group is not None and not same
+            ranked = ca.app == cb.app and None not in (ca.tie_group, cb.tie_group)
+            same = ranked and ca.tie_group == cb.tie_group
+            told = ranked and not same
             records.append(
                 {
                     "metric": "cost: cheapest EC2 option",
