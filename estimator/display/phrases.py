@@ -40,12 +40,16 @@ def saving_phrase(saving: Saving | None, *, is_baseline: bool = False) -> str:
     if low is not None and low > 0:
         if high is None or saving.lower_bound:
             return f"saves at least {usd(low)}/month ({_pct(saving.pct_low)})"
+        if usd(low) == usd(high):
+            return f"saves {usd(low)}/month at both ends ({_pct(saving.pct_low)})"
         return (
             f"saves {usd(low)}–{usd(high)}/month ({_pct(saving.pct_low)}–{_pct(saving.pct_high)})"
         )
     if high is not None and high < 0:
         if low is None:
             return f"costs at least {usd(-high)}/month more ({_pct(saving.pct_high)})"
+        if usd(low) == usd(high):
+            return f"costs {usd(-high)}/month more at both ends ({_pct(saving.pct_high)})"
         return (
             f"costs {usd(-high)}–{usd(-low)}/month more "
             f"({_pct(saving.pct_high)}–{_pct(saving.pct_low)})"

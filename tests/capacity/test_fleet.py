@@ -75,10 +75,11 @@ def test_pessimistic_counts_use_the_low_end_of_capacity() -> None:
 def test_counts_at_both_ends_of_the_capacity_spread() -> None:
     c = instance_capacity(summary(d_ms=est(4.0, 3.8, 4.2)), M6I_L)  # 193.45-213.82 req/s
     plan = plan_fleet(c, TrafficProfile.constant(1250))
-    assert plan.optimistic is not None and plan.pessimistic is not None
+    assert plan.optimistic is not None
+    assert plan.pessimistic is not None
     # ceil(1250 / 213.82) + 1 = 7; ceil(1250 / 203.125) + 1 = 8; ceil(1250 / 193.45) + 1 = 8
     counts = (plan.optimistic.peak_instances, plan.expected.peak_instances)
-    assert counts + (plan.pessimistic.peak_instances,) == (7, 8, 8)
+    assert (*counts, plan.pessimistic.peak_instances) == (7, 8, 8)
 
 
 def test_one_repetition_has_no_counts_at_the_ends() -> None:

@@ -237,7 +237,8 @@ def test_a_lower_bound_capacity_has_no_upper_end() -> None:
     c = instance_capacity(summary(x_max=est(100.0, 95.0, 105.0), lower_bound=True), M6I_L)
     assert c.lower_bound
     assert c.capacity_rps.high is None
-    assert c.capacity_rps.low is not None and c.capacity_rps.low > 0
+    assert c.capacity_rps.low is not None
+    assert c.capacity_rps.low > 0
 
 
 def test_wider_confidence_widens_the_spread_monotonically() -> None:
@@ -251,7 +252,10 @@ def test_wider_confidence_widens_the_spread_monotonically() -> None:
         c99.capacity_rps.low,
         c99.capacity_rps.high,
     )
-    assert lo95 is not None and hi95 is not None and lo99 is not None and hi99 is not None
+    assert lo95 is not None
+    assert hi95 is not None
+    assert lo99 is not None
+    assert hi99 is not None
     assert lo99 < lo95 < c95.capacity_rps.value < hi95 < hi99
     assert "99% CIs" in "\n".join(c99.notes)
 

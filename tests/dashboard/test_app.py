@@ -332,7 +332,7 @@ def test_every_page_with_one_repetition_and_one_configuration_per_app(
     at = open_app(store)
     assert metrics(at, "Saving vs baseline") == ["baseline", "baseline"]  # each app's only one
     # one repetition: the $/month interval is unknown, never zero width
-    assert captions(at).count("95% range: unknown (one repetition)") == 2
+    assert captions(at).count("95% range: unknown: one repetition") == 2
     goto(at, "compare")
     table = at.dataframe[0].value
     assert set(table["capacity 95% CI"]) == {"n=1, no CI"}

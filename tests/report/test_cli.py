@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from estimator.cli import main
+from estimator.display import headline_text, usd
 from estimator.money import cents
 from estimator.report import load_report
 from estimator.report.csv import read_rows
-from estimator.display import headline_text, usd
 from estimator.store.runs import Store
 from tests.fixtures import fixture_store
 

@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from estimator.display import host_line, usd
 from estimator.estimate import EstimateReport
 from estimator.money import cents
 from estimator.report import FORMATS, ReportError, parse_report, render
 from estimator.report.csv import COLUMNS, read_rows
-from estimator.display import host_line, usd
 from tests.report.reports import fixture_report
 
 
