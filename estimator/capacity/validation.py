@@ -52,9 +52,9 @@ class ValidationRow(Model):
     within_ci: bool = Field(description="the prediction lies inside the measurement's 95% CI")
     planned_utilization: float = Field(description="u = min(target, ρ_SLO), as pricing plans")
     planned_rps: float = Field(description="u × the limit at u = 1: what pricing plans for")
-    planned_within_measured: bool = Field(
-        description="planned ≤ the measured capacity (its CI's low end when known): the SLO "
-        "held at the planned rate"
+    planned_within_measured: bool | None = Field(
+        description="planned ≤ the low end of the measured capacity's 95% CI: the SLO held "
+        "at the planned rate; None: can't tell (one repetition, or a CI reaching zero)"
     )
     binding: LimitName
     measured_lower_bound: bool = Field(description="held-out run generator-bound: compare ≥")
@@ -136,7 +136,7 @@ def predict_measured(
     planned = planned_u * ev.capacity
     measured = held_out.capacity_rps
     error = (predicted - measured.mean) / measured.mean * 100
-    floor = measured.ci_low if measured.n >= 2 else measured.mean
+    told = measured.n >= 2 and measured.ci_low > 0
     notes += [
         f"fitted D = {p.d * 1000:.4g} ms ({d_source}), S = {p.s_ms:.4g} ms, SLO-limited "
         f"utilisation {rho:.3g} from '{fitted.key}'",
@@ -157,7 +157,7 @@ def predict_measured(
         within_ci=measured.n >= 2 and measured.ci_low <= predicted <= measured.ci_high,
         planned_utilization=planned_u,
         planned_rps=planned,
-        planned_within_measured=planned <= floor,
+        planned_within_measured=planned <= measured.ci_low if told else None,
         binding=ev.binding,
         measured_lower_bound=held_out.capacity_is_lower_bound,
         arrivals=held_out.arrivals,

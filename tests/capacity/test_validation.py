@@ -79,9 +79,11 @@ def test_validation_reports_the_rate_pricing_plans_for() -> None:
     assert row.planned_utilization == pytest.approx(0.65)
     assert row.planned_rps == pytest.approx(162.5)
     assert row.planned_within_measured
-    tight = predict_measured(FITTED, held.model_copy(update={"capacity_rps": est(160.0)}))
-    assert not tight.planned_within_measured
-    assert not tight.within_ci  # one repetition: no CI to be within
+    tight = predict_measured(FITTED, held.model_copy(update={"capacity_rps": est(160, 150, 170)}))
+    assert tight.planned_within_measured is False
+    once = predict_measured(FITTED, held.model_copy(update={"capacity_rps": est(160.0)}))
+    assert once.planned_within_measured is None  # one repetition: can't tell
+    assert not once.within_ci
 
 
 def test_validation_reports_an_uncapped_contradictory_rho() -> None:
