@@ -43,7 +43,8 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px sol
 .meta{color:#4a5568}.headline{background:#f0fff4;border:1px solid #9ae6b4;border-radius:6px;
 padding:.8rem 1rem;margin:1rem 0}.headline p{margin:.3rem 0;font-size:1.05rem}
 .big{font-size:1.4rem;font-weight:700}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem;display:block;overflow-x:auto}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem;display:block;
+overflow-x:auto}
 th,td{border:1px solid #e2e8f0;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f7fafc}td.num{text-align:right;white-space:nowrap}
 tr.baseline td{background:#f7fafc}tr.first td{background:#f0fff4}
