@@ -35,7 +35,7 @@ def usd_range(low: Decimal | None, high: Decimal | None, *, lower_bound: bool = 
     if low is None:
         return UNKNOWN
     if lower_bound:
-        return "no finite bound" if high is None else f"≤ {usd(high)}"
+        return "≤ no finite upper end" if high is None else f"≤ {usd(high)}"
     if high is None:
         return f"≥ {usd(low)}"
     if cents(low) == cents(high):
