@@ -78,7 +78,11 @@ class ConfigSummary(Model):
         default_factory=list, description="the batches (configurations measured side by side)"
     )
     rounds: int = Field(0, ge=0, description="rounds it took part in, over its runs")
-    arrivals: Arrivals | None = Field(None, description="open-loop arrivals of its windows")
+    arrivals: Arrivals | None = Field(
+        None,
+        description="the arrival process of its open-loop windows ('poisson', 'even'); None: "
+        "unknown",
+    )
     closed_loop_rps: Estimate | None = Field(
         None, description="throughput in the cost windows (closed loop, every slot busy)"
     )
@@ -93,7 +97,9 @@ class ConfigSummary(Model):
     )
     warmed_up: bool = True
     not_ranked_reason: str | None = Field(
-        None, description="set: this configuration must not be ranked (e.g. not warmed up)"
+        None,
+        description="why the configuration must not be ranked (e.g. its warm-up did not "
+        "converge); None: rankable",
     )
 
     @property

@@ -14,6 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from estimator import procs
 from estimator.store.runs import Store
 from estimator.store.summarize import summarize
 
@@ -195,13 +196,13 @@ def test_one_server_failing_leaves_the_others_measured(tmp_path: Path) -> None:
 
 def test_an_interrupted_batch_keeps_its_windows_and_leaves_nothing(tmp_path: Path) -> None:
     scenario = _write(tmp_path, '["cpython-3.11", "cpython-3.13"]')
-    proc = subprocess.Popen(
+    # procs.spawn, as the tool starts its own children: SIGINT back to its default even when
+    # this test run was started with SIGINT ignored (a background job)
+    proc = procs.spawn(
         [sys.executable, "-m", "estimator", "run", str(scenario)],
         env=_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 180
@@ -210,11 +211,11 @@ def test_an_interrupted_batch_keeps_its_windows_and_leaves_nothing(tmp_path: Pat
             logs = list(runs.glob("*/locust-0.log")) if runs.is_dir() else []
             if len(logs) == 2 and all(p.stat().st_size > 0 for p in logs):
                 break
-            assert proc.poll() is None, proc.communicate()[0]
+            assert proc.poll() is None, proc.communicate()[0].decode(errors="replace")
             time.sleep(0.5)
         time.sleep(6)  # into the warm-up or the rounds
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=90)
+        out = proc.communicate(timeout=90)[0].decode(errors="replace")
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
