@@ -112,7 +112,7 @@ def _capacity(vals: list[RunFigures]) -> Estimate:
         mean=statistics.fmean(c.capacity for c in caps),
         ci_low=min(c.capacity for c in caps),
         ci_high=max(c.upper for c in caps),
-        n=sum(c.steps for c in caps),
+        n=max(1, sum(c.steps for c in caps)),
     )
 
 

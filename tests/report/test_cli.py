@@ -17,7 +17,7 @@ from estimator.money import cents
 from estimator.report import load_report
 from estimator.report.csv import read_rows
 from estimator.store.runs import Store
-from tests.fixtures import fixture_store
+from tests.fixtures import fixture_runs, fixture_store
 
 ARGS = ["--peak-rps", "300", "--profile", "business-hours", "--region", "us-east-1"]
 
@@ -44,7 +44,8 @@ def test_estimate_prints_the_ranked_table_headline_and_sources(
     assert "fastapi: cheapest is" in out
     assert "vs the baseline flask | cpython-3.11 | gunicorn-sync w1" in out
     assert "prices: AWS list prices (USD), embedded snapshot 2026-07-20" in out
-    assert "measured on: AMD EPYC, 2 CPUs" in out
+    host = fixture_runs()[0].host  # the machine that recorded the fixtures
+    assert f"measured on: {host.cpu_model}, {host.logical_cpus} CPUs" in out
     assert "scenarios: fixture" in out
 
 
