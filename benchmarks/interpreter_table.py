@@ -7,9 +7,10 @@ benchmarks/interpreters.toml and benchmarks/freethreading.toml:
     .venv/bin/python -m benchmarks.interpreter_table [--peak-rps 500]
 
 For each endpoint × variant: capacity per CPU and CPU-ms per request (mean and 95% CI over the
-repetitions), private memory per worker, what the workers reported running (GIL, JIT,
-CinderX), and the monthly cost at one traffic level (cheapest EC2 option, us-east-1
-on-demand, burstable types excluded). Failed variants are listed with their reason.
+windows: closed-loop cost windows measured in rounds beside the other variants), private
+memory per worker, what the workers reported running (GIL, JIT, CinderX), and the monthly
+cost at one traffic level (cheapest EC2 option, us-east-1 on-demand, burstable types
+excluded). Failed variants are listed with their reason.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def table(store_path: Path, peak_rps: float) -> None:
         if s.variant == "cpython-3.11" and s.key in cost and cost[s.key].best
     }
     print(
-        f"| endpoint | variant | server | capacity req/s (1 CPU) | CPU ms/request (steady) | "
+        f"| endpoint | variant | server | capacity req/s (1 CPU) | CPU ms/request (closed loop) | "
         f"CPU ms/request (at capacity) | USS MiB/worker | workers ran | "
         f"$/month at {peak_rps:g} req/s | vs 3.11 |"
     )

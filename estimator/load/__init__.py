@@ -10,10 +10,14 @@ Public API (used by `estimator.measure`):
 - Warm-up (`warmup`): `run_warmup(gen, plan) -> (WarmupResult, [PhaseLoad])`,
   `WarmupTracker` (the pure rule), `steady_rates(plan, warmup)`,
   `search_start_rate(plan, warmup)`.
-- Capacity search (`search`): `search_capacity(run_step, start_rate, plan, slo) ->
-  CapacityResult`, with `run_step(rate) -> StepOutcome` supplied by the caller
+- Capacity search (`search`): `CapacitySearch` one step at a time (`next_rate()`,
+  `record(outcome)`, `result()`), or `search_capacity(run_step, start_rate, plan, slo) ->
+  CapacityResult` in one go, with `run_step(rate) -> StepOutcome` supplied by the caller
   (`StepOutcome.from_phase(phase, generator_bound=window.generator_bound)`).
-- Users and rates (`pacing`): `users_for_rate`, `closed_loop_users`.
+- Phases are open loop at a rate (`PhaseSpec.rate`, Poisson or even arrivals, seeded) or
+  closed loop; each ends with a drain (requests in flight finish, counted apart).
+- Users and rates (`pacing`): `users_for_rate`, `closed_loop_users`, `Pacer` (the arrival
+  schedule).
 - Fine latency histogram (`histogram`): `LatencyHistogram` (≤ 0.39% error, mergeable).
 
 This package never imports locust in the calling process: locust monkey-patches with gevent

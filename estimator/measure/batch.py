@@ -232,7 +232,10 @@ class _Batch:
             )
             m.warnings.append(m.not_ranked_reason)
         m.stop_detail = _stop_detail(m)
-        self.finish(m, "ok")
+        # worker crashes (a segfaulting JIT, an OOM kill): a warning, or a failure when they
+        # cost more requests than the SLO's error rate allows
+        if self.guarded(m, m.check_workers):
+            self.finish(m, "ok")
 
     def out_of_budget(self) -> None:
         for m in self.live():

@@ -11,6 +11,9 @@ Public API (used by `estimator.measure`):
 - `summarize(samples, t0, t1)`, `SampleIndex`: the same summaries from stored samples.
 - `GENERATOR_BOUND` (0.90): the busiest generator process's CPU fraction that marks a run
   generator-bound.
+- `cpu`: the server tree's CPU in nanoseconds over a window (`read_tree`, `CpuAccount`,
+  `CpuWindow`): what CPU per request is computed from; `Sampler.cpu_readings(t0, t1)` gives
+  the readings taken meanwhile (processes born or gone inside the window).
 """
 
 from estimator.sample.models import (

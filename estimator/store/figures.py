@@ -29,7 +29,7 @@ class CapacityBracket(Model):
     )
     lower_bound: bool
     stop_reason: str
-    steps: int
+    steps: int = Field(description="windows the search judged: its steps and the steady ones")
 
 
 class RunFigures(Model):
@@ -88,7 +88,7 @@ def _bracket(run: RunResult, closed_loop: float) -> CapacityBracket | str:
         upper=upper,
         lower_bound=cap.lower_bound,
         stop_reason=cap.stop_reason,
-        steps=len(cap.steps),
+        steps=len(cap.steps) + sum(1 for p in run.steady if p.load.target_rate is not None),
     )
 
 

@@ -55,7 +55,8 @@ class ConfigSummary(Model):
     capacity_rps: Estimate = Field(
         description="X_max: highest achieved rate meeting the SLO (mean over repetitions); "
         "ci_low..ci_high: the range the capacity search left open (up to the achieved rate of "
-        "the first step that failed, or the closed-loop throughput); n = search steps"
+        "the first step that failed, or the closed-loop throughput); n = the open-loop windows "
+        "the search judged (its steps and the steady windows)"
     )
     capacity_is_lower_bound: bool = Field(
         description="the load generator saturated first: the server can do at least this"
