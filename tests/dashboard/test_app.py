@@ -245,12 +245,19 @@ def test_the_overview_shows_intervals_tie_groups_and_the_rule(app: AppTest) -> N
     assert "Tied within noise" in text
     assert "tie rule: configurations whose $/month intervals overlap" in text
     markdown = "\n".join(m.value for m in app.markdown)
-    # one line per tie group: the recorded runs tie every configuration of each app
-    assert markdown.count("tied within noise (group 1, 4 configurations)") == 2
     goto(app, "compare")
     table = app.dataframe[0].value
     assert {"95% range", "tie group"} <= set(table.columns)
-    assert set(table["tie group"].dropna()) == {"1 (tied: 4)"}
+    # one line per tie group of two or more configurations, as the table groups them
+    tied = {
+        (a, g.split(" ")[0], g.split("tied: ")[1].rstrip(")"))
+        for a, g in zip(table["app"], table["tie group"], strict=True)
+        if isinstance(g, str) and "tied: " in g
+    }
+    assert tied, "the recorded runs include configurations tied within noise"
+    for _, group, size in tied:
+        assert markdown.count(f"tied within noise (group {group}, {size} configurations)") >= 1
+    assert markdown.count("tied within noise (group ") == len(tied)
 
 
 def test_the_overview_says_why(app: AppTest) -> None:
@@ -267,8 +274,10 @@ def test_picking_a_baseline_changes_the_saving(app: AppTest) -> None:
         .run()
     )
     after = metrics(app, "Saving vs baseline")
-    # the recorded runs (2 repetitions) cannot tell the flask configurations apart
-    assert before == after == ["no measurable difference"] * 2
+    # each app's cheapest against its baseline: an interval, or no measurable difference
+    for saving in [*before, *after]:
+        assert saving == "no measurable difference" or saving.startswith(("saves ", "costs "))
+    assert before[0] == after[0]  # fastapi's baseline did not change
     assert "baseline cpython-3.13 | gunicorn-sync w1" in captions(app)
     goto(app, "compare")
     table = app.dataframe[0].value
@@ -318,8 +327,9 @@ def test_run_detail_of_a_failed_run(open_app: Callable[..., AppTest], tmp_path: 
 
 
 def _one_of_each(run: RunResult) -> RunResult:
-    """The run cut to one window of each kind and its capacity's best step: every figure has
-    n = 1 (what one repetition gave before measurements came in rounds)."""
+    """The run cut to one window of each kind and its capacity's best step: the measured
+    figures have n = 1 (what one repetition gave before measurements came in rounds), the
+    capacity's range n = 2 (that step and the steady window)."""
     kept, seen = [], set()
     for p in run.phases:
         if p.load.kind == "warmup" or p.load.kind not in seen:
@@ -352,7 +362,8 @@ def test_every_page_with_one_repetition_and_one_configuration_per_app(
     assert captions(at).count("95% range: unknown: one repetition") == 2
     goto(at, "compare")
     table = at.dataframe[0].value
-    assert set(table["capacity 95% CI"]) == {"n=1, no CI"}
+    # the capacity's range comes from the search: its one step and the one steady window
+    assert all(v.endswith("(n=2)") for v in table["capacity 95% CI"])
     assert set(table["vs baseline"]) == {"baseline"}
     ok(at.multiselect(key="compare_apps").set_value([]).run())
     ok(
