@@ -10,8 +10,8 @@ from rich.table import Table
 
 from estimator.cli._common import add_results_arg, console, open_store, results_path
 from estimator.cli._progress import RichObserver, describe_result
-from estimator.cli.init import print_preflight
-from estimator.preflight import PreflightResult, preflight
+from estimator.cli.onboard import print_preflight
+from estimator.onboard import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
 from estimator.store.compare import compare_configs
 from estimator.store.runs import Store

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from estimator.errors import ServerError
-from estimator.preflight import AppProbe, describe_import_failure, probe_app
+from estimator.onboard import AppProbe, describe_import_failure, probe_app
 from estimator.scenario import AppSpec, Interface
 
 pytestmark = pytest.mark.integration

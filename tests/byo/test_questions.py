@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from estimator.preflight.init import InitRequest
-from estimator.preflight.questions import ask_missing
+from estimator.onboard.describe import InitRequest
+from estimator.onboard.questions import ask_missing
 from tests.byo.conftest import APPS_DIR
 
 

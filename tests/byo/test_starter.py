@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from estimator.errors import ConfigError
-from estimator.scenario.starter import (
+from estimator.onboard.starter import (
     Endpoint,
     endpoints_from_openapi,
     endpoints_from_paths,

@@ -2,7 +2,7 @@
 `load_scenario` reads back as is (checked before it is written).
 
 Pure rendering: what to put in it (the detected interface, the generated locustfile) is
-decided by `estimator.preflight.init`, which can start the app.
+decided by `estimator.onboard.describe`, which can start the app.
 """
 
 from __future__ import annotations

@@ -28,18 +28,18 @@ from estimator.interpreters import (
     provision,
 )
 from estimator.measure import cells
-from estimator.preflight.openapi import fetch_openapi
-from estimator.preflight.probe import AppProbe, describe_import_failure, probe_app
-from estimator.scenario import AppSpec, Interface, Scenario, ServerConfig
-from estimator.scenario.guess import guess_entries, guess_name, guess_requirements
-from estimator.scenario.init import InitSpec, check_rendered, render_scenario
-from estimator.scenario.models import SERVER_INTERFACE
-from estimator.scenario.starter import (
+from estimator.onboard.detect import guess_entries, guess_name, guess_requirements
+from estimator.onboard.fetch import fetch_openapi
+from estimator.onboard.probe import AppProbe, describe_import_failure, probe_app
+from estimator.onboard.scenario_file import InitSpec, check_rendered, render_scenario
+from estimator.onboard.starter import (
     StarterPlan,
     endpoints_from_openapi,
     endpoints_from_paths,
     render_locustfile,
 )
+from estimator.scenario import AppSpec, Interface, Scenario, ServerConfig
+from estimator.scenario.models import SERVER_INTERFACE
 
 HEALTH_CANDIDATES = ("/healthz", "/health", "/")
 LOCUSTFILE_NAME = "locustfile.py"

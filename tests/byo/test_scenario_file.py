@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from estimator.errors import ConfigError
+from estimator.onboard.scenario_file import InitSpec, check_rendered, render_scenario, toml_value
 from estimator.scenario import AppSpec, LoadPlan, ServerConfig, Slo
-from estimator.scenario.init import InitSpec, check_rendered, render_scenario, toml_value
 from estimator.scenario.loader import load_scenario
 
 

@@ -4,7 +4,7 @@ weighted, on a `FastHttpUser` with no `host` (estimator passes `--host`) and no 
 (the load stage paces the users). The user edits the file afterwards; what could not be
 generated (POSTs, operations with required query parameters) is listed in its docstring.
 
-Pure functions: the OpenAPI document is fetched by the preflight stage, which starts the app.
+Pure functions: the OpenAPI document is fetched by `fetch`, which starts the app.
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ from estimator.interpreters import Environment, ResolvedVariant, provision
 from estimator.load import PhaseLoad, PhaseSpec, load_generator
 from estimator.measure import CellSpec, cells
 from estimator.measure.run import requirement_set
-from estimator.preflight.models import STEP_TEXT, PreflightResult, PreflightStep
-from estimator.preflight.probe import AppProbe, describe_import_failure, probe_app
+from estimator.onboard.preflight_models import STEP_TEXT, PreflightResult, PreflightStep
+from estimator.onboard.probe import AppProbe, describe_import_failure, probe_app
 from estimator.scenario import Scenario
 from estimator.serve import ServerFailure, generator_cpus, logs, placement_for, serve
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from estimator.scenario.guess import (
+from estimator.onboard.detect import (
     django_settings,
     guess_entries,
     guess_name,

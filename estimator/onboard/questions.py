@@ -8,8 +8,8 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
-from estimator.preflight.init import HEALTH_CANDIDATES, InitRequest
-from estimator.scenario.guess import django_settings, guess_entries, guess_requirements
+from estimator.onboard.describe import HEALTH_CANDIDATES, InitRequest
+from estimator.onboard.detect import django_settings, guess_entries, guess_requirements
 
 Ask = Callable[[str, str], str]
 NONE = "none"

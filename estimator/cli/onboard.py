@@ -15,10 +15,10 @@ from rich.markup import escape
 from estimator.cli._common import console
 from estimator.errors import ConfigError
 from estimator.interpreters import discover, plan_variants
-from estimator.preflight import PreflightResult, first_cells, preflight
-from estimator.preflight.check import READY_TIMEOUT_S
-from estimator.preflight.init import InitRequest, InitResult, init_app
-from estimator.preflight.questions import ask_missing
+from estimator.onboard import PreflightResult, first_cells, preflight
+from estimator.onboard.describe import InitRequest, InitResult, init_app
+from estimator.onboard.preflight_check import READY_TIMEOUT_S
+from estimator.onboard.questions import ask_missing
 from estimator.scenario import Interface, ServerConfig
 from estimator.scenario.loader import load_scenario
 

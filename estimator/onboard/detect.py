@@ -1,6 +1,6 @@
 """Guesses about a project directory, from its files only (nothing is imported): the app's
 name, its requirements, its entry point(s) and Django settings. `estimator init` offers them
-as defaults; the preflight stage then checks them in the app's own environment."""
+as defaults; `probe` then checks them in the app's own environment."""
 
 from __future__ import annotations
 
