@@ -56,16 +56,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="COMMAND",
         help="run once per environment, e.g. 'python manage.py migrate' (repeatable)",
     )
-    p.add_argument("--health", metavar="PATH", help="default: /healthz, /health or /")
+    p.add_argument(
+        "--health",
+        metavar="PATH",
+        help="default: the first of /healthz, /health, / answering 2xx (redirects followed)",
+    )
     load = p.add_mutually_exclusive_group()
     load.add_argument("--locustfile", type=Path, metavar="FILE", help="your own load test")
-    load.add_argument("--paths", metavar="/,/api/items", help="GET these (starter locustfile)")
+    load.add_argument(
+        "--paths",
+        metavar="/,/api/items:3",
+        help="GET these, with an optional weight after a colon (default: the app's routes)",
+    )
     load.add_argument(
         "--openapi",
         nargs="?",
         const="",
         metavar="PATH",
-        help="generate from the app's OpenAPI document (default path: FastAPI's)",
+        help="generate from the app's OpenAPI document (FastAPI's is found by itself; "
+        "default path /openapi.json)",
     )
     p.add_argument("--variants", default="all", help="comma-separated (default: all)")
     p.add_argument(
@@ -176,17 +185,20 @@ def _print_init(result: InitResult, out: Console) -> None:
         f"[green]✓[/] {escape(app.entry_for(iface))} imports with {result.probe_variant}: "
         f"{escape(probe.reason or 'interface given')} → {iface.upper()}"
     )
-    check = probe.paths.get(app.health_path)
-    if check is not None:
-        mark = "[green]✓[/]" if check.status == 200 else "[yellow]![/]"
-        out.print(f"{mark} GET {escape(app.health_path)} → {escape(check.describe())}")
+    health = result.health
+    if health.check is not None:
+        mark = "[green]✓[/]" if health.check.ok else "[yellow]![/]"
+        out.print(f"{mark} {escape(health.how)}")
     if result.starter is not None:
         s = result.starter
+        todo = f"; {len(s.todo)} TODO (not sent until completed)" if s.todo else ""
         skipped = f"; {len(s.skipped)} not generated (listed in it)" if s.skipped else ""
         out.print(
-            f"wrote {result.locustfile_path}: {len(s.endpoints)} GET task(s) "
-            f"{escape(s.source)}{skipped}"
+            f"wrote {result.locustfile_path}: {s.summary()} {escape(s.source)}{todo}{skipped}"
         )
+        for t in s.tasks:
+            weight = f"weight {t.weight}" if t.sent else "TODO"
+            out.print(f"    [dim]{t.method} {escape(t.path)} ({weight})[/]")
     else:
         out.print(f"using locustfile {result.locustfile_path}")
     servers = ", ".join(s.label for s in result.scenario.servers)
@@ -213,6 +225,9 @@ def print_preflight(result: PreflightResult, out: Console) -> None:
         out.print(f"    [dim]{escape('; '.join(result.checks))}[/]")
         return
     out.print(f"[red]✗[/] preflight {escape(result.message or result.label)}")
+    if result.tasks:
+        mix = "; ".join(t.describe() for t in result.tasks)
+        out.print(f"    [dim]requests by task: {escape(mix)}[/]")
     for line in result.log_tail[-8:]:
         out.print(f"    [dim]| {escape(line)}[/]")
 

@@ -172,6 +172,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     out = console()
     out.print(describe_result(result))
     out.print(f"run dir: {result.run_dir}")
+    if result.launch is not None and result.launch.server_versions:
+        versions = result.launch.server_versions.items()
+        out.print("server packages: " + ", ".join(f"{name} {v}" for name, v in sorted(versions)))
     table = Table(header_style="bold", title="phases")
     for col in (
         "phase",

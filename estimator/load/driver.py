@@ -83,7 +83,7 @@ def _describe_load_error(path: Path, exc: BaseException) -> str:
 class Driver:
     """Locust environment plus our pacing, gating and recording."""
 
-    def __init__(self, locustfile: Path, host: str) -> None:
+    def __init__(self, locustfile: Path, host: str, *, even_tasks: bool = False) -> None:
         self.gate = gevent.event.Event()  # set: users may send; clear: paused
         self.pacer = Pacer()
         self.recorder: PhaseRecorder | None = None
@@ -92,6 +92,8 @@ class Driver:
         user_classes = self._load(locustfile)
         for cls in user_classes:
             self._install(cls)
+            if even_tasks:  # every task as likely as any other: a check reaches them all
+                cls.tasks = list(dict.fromkeys(cls.tasks))
         self.env = Environment(
             user_classes=user_classes,
             host=host,
@@ -164,12 +166,21 @@ class Driver:
         name: str,
         response_time: float | None,
         exception: BaseException | None = None,
+        response: Any = None,
         **_: Any,
     ) -> None:
         self.requests_seen += 1
         recorder = self.recorder
         if recorder is not None:
-            recorder.record(time.monotonic(), request_type, name, response_time or 0.0, exception)
+            status = getattr(response, "status_code", None)
+            recorder.record(
+                time.monotonic(),
+                request_type,
+                name,
+                response_time or 0.0,
+                exception,
+                status=status if isinstance(status, int) else None,
+            )
 
     def _set_users(self, users: int) -> None:
         if users == self.runner.user_count:
@@ -235,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m estimator.load.driver")
     parser.add_argument("--locustfile", type=Path, required=True)
     parser.add_argument("--host", required=True)
+    parser.add_argument("--even-tasks", action="store_true", help="ignore the task weights")
     args = parser.parse_args(argv)
     # The protocol gets a private copy of stdout; fd 1 then joins stderr (the log file).
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -243,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = FileObjectPosix(0, "rb", close=False)
     driver: Driver | None = None
     try:
-        driver = Driver(args.locustfile.resolve(), args.host)
+        driver = Driver(args.locustfile.resolve(), args.host, even_tasks=args.even_tasks)
         _send(
             channel,
             DriverReady(

@@ -76,6 +76,10 @@ class EndpointStats(Model):
     failures: int = Field(ge=0)
     throughput_rps: float = Field(ge=0)
     latency: LatencySummary
+    statuses: dict[str, int] = Field(
+        default_factory=dict,
+        description="requests by HTTP status class ('2xx'…'5xx'; 'none': no answer)",
+    )
 
 
 class FailureCount(Model):

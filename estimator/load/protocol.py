@@ -54,6 +54,7 @@ class EndpointWire(Model):
     requests: int = Field(ge=0)
     failures: int = Field(ge=0)
     latency: HistogramData
+    statuses: dict[str, int] = Field(default_factory=dict, description="'2xx' → requests")
 
 
 class SecondWire(Model):

@@ -1,7 +1,13 @@
 """Runs inside the *app's* environment (never imported by estimator): imports the app's entry
-point, tells WSGI from ASGI, and GETs a few paths in-process.
+point, tells WSGI from ASGI, GETs a few paths in-process (following redirects to the same
+host) and, when asked, lists the app's routes and tries likely health paths among them.
 
-    python -c "<this file's source>" ENTRY RESULT_JSON [--as=wsgi|--as=asgi] [PATH ...]
+    python -c "<this file's source>" ENTRY RESULT_JSON [--as=wsgi|--as=asgi]
+        [--routes=ROUTES_PY [--suggest]] [PATH ...]
+
+ROUTES_PY is `_probe_routes.py`, executed into a namespace (not imported: nothing of
+estimator goes on sys.path). With --suggest, when no PATH answers 2xx, parameterless GET
+routes are tried too (`suggestions`).
 
 Run with `-c` from the app's directory, so the directory is on sys.path and nothing of
 estimator is. Writes its findings as JSON to RESULT_JSON; always exits 0 once that is written
@@ -19,9 +25,11 @@ import os
 import sys
 import traceback
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin, urlsplit
 
 HEALTH_TIMEOUT_S = 30.0
+MAX_HOPS = 5
+SAME_HOST = ("127.0.0.1", "localhost", "testserver")
 
 # (module, class name) anywhere in the app object's class hierarchy → (interface, framework,
 # what it is). The most specific class comes first in the MRO: falcon.asgi.App beats falcon.App.
@@ -136,6 +144,48 @@ def wsgi_get(app: Any, target: str) -> dict[str, Any]:
     return {"status": int(status[0].split()[0]), "location": location}
 
 
+def next_target(current: str, location: str | None) -> str | None:
+    """Where a redirect from `current` leads when it stays on this host (plain HTTP)."""
+    if not location:
+        return None
+    url = urlsplit(urljoin("http://127.0.0.1" + current, location))
+    if url.scheme != "http" or (url.hostname or "") not in SAME_HOST or url.port not in (None, 80):
+        return None
+    return (url.path or "/") + ("?" + url.query if url.query else "")
+
+
+def followed(first: dict[str, Any], hops: list[list[Any]], path: str) -> dict[str, Any]:
+    """The last answer, with the redirects that led to it."""
+    out = dict(first)
+    if hops:
+        out.update(hops=hops, path=path)
+    return out
+
+
+def wsgi_follow(app: Any, target: str) -> dict[str, Any]:
+    answer, current = wsgi_get(app, target), target
+    hops: list[list[Any]] = []
+    while 300 <= answer.get("status", 0) < 400 and len(hops) < MAX_HOPS:
+        nxt = next_target(current, answer.get("location"))
+        if nxt is None:
+            break
+        hops.append([answer["status"], nxt])
+        answer, current = wsgi_get(app, nxt), nxt
+    return followed(answer, hops, current)
+
+
+async def asgi_follow(app: Any, target: str, state: dict[str, Any]) -> dict[str, Any]:
+    answer, current = await _asgi_request(app, target, state), target
+    hops: list[list[Any]] = []
+    while 300 <= answer.get("status", 0) < 400 and len(hops) < MAX_HOPS:
+        nxt = next_target(current, answer.get("location"))
+        if nxt is None:
+            break
+        hops.append([answer["status"], nxt])
+        answer, current = await _asgi_request(app, nxt, state), nxt
+    return followed(answer, hops, current)
+
+
 async def asgi_get(app: Any, targets: list[str]) -> dict[str, Any]:
     """Lifespan startup (if the app speaks it), one GET per target, lifespan shutdown."""
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -168,7 +218,7 @@ async def asgi_get(app: Any, targets: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for target in targets:
         try:
-            out[target] = await asyncio.wait_for(_asgi_request(app, target, state), 30)
+            out[target] = await asyncio.wait_for(asgi_follow(app, target, state), 30)
         except Exception as exc:  # reported, not raised
             out[target] = {"error": f"{type(exc).__name__}: {exc}"}
     if lifespan and not task.done():
@@ -227,17 +277,40 @@ def check_paths(app: Any, interface: str, targets: list[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for target in targets:
             try:
-                out[target] = wsgi_get(app, target)
+                out[target] = wsgi_follow(app, target)
             except Exception as exc:  # reported, not raised
                 out[target] = {"error": f"{type(exc).__name__}: {exc}"}
         return out
     return asyncio.run(asgi_get(app, targets))
 
 
+def _option(args: list[str], name: str) -> str | None:
+    found = [a[len(name) + 1 :] for a in args if a.startswith(name + "=")]
+    return found[0] if found else None
+
+
+def _routes(app: Any, framework: str | None, source: str, result: dict[str, Any]) -> Any:
+    """The routes module's namespace (None if it failed), result["routes"] filled."""
+    namespace: dict[str, Any] = {"__name__": "_estimator_probe_routes"}
+    try:
+        with open(source, encoding="utf-8") as fh:
+            exec(compile(fh.read(), source, "exec"), namespace)  # our own file
+        result["routes"] = namespace["list_routes"](app, framework)
+    except Exception as exc:  # reported, not raised
+        result["routes_error"] = f"{type(exc).__name__}: {exc}"
+        return None
+    return namespace
+
+
+def _ok(answer: Any) -> bool:
+    return isinstance(answer, dict) and 200 <= int(answer.get("status") or 0) < 300
+
+
 def main(argv: list[str]) -> dict[str, Any]:
-    entry, targets = argv[0], argv[2:]
-    forced = [t[len("--as=") :] for t in targets if t.startswith("--as=")]
-    targets = [t for t in targets if not t.startswith("--as=")]
+    entry, args = argv[0], argv[2:]
+    forced = _option(args, "--as")
+    routes_source = _option(args, "--routes")
+    targets = [t for t in args if not t.startswith("--")]
     result: dict[str, Any] = {
         "entry": entry,
         "python": sys.version.split()[0],
@@ -251,14 +324,24 @@ def main(argv: list[str]) -> dict[str, Any]:
         return result
     interface, framework, reason = classify(app)
     result.update(interface=interface, framework=framework, reason=reason)
-    interface = forced[0] if forced else interface
+    interface = forced or interface
     openapi = getattr(app, "openapi_url", None) if framework == "FastAPI" else None
     result["openapi_url"] = openapi if isinstance(openapi, str) else None
+    namespace = _routes(app, framework, routes_source, result) if routes_source else None
     if targets and interface is not None:
         try:
             result["paths"] = check_paths(app, interface, targets)
         except Exception as exc:  # reported, not raised
             result["paths_error"] = f"{type(exc).__name__}: {exc}"
+            return result
+    answers = result.get("paths", {}).values()
+    if namespace is not None and "--suggest" in args and not any(_ok(a) for a in answers):
+        more = namespace["health_candidates"](result.get("routes", []), targets)
+        if more and interface is not None:
+            try:
+                result["suggestions"] = check_paths(app, interface, more)
+            except Exception as exc:  # reported, not raised
+                result["routes_error"] = f"{type(exc).__name__}: {exc}"
     return result
 
 

@@ -1,9 +1,12 @@
 """`estimator init`: describe a user's app as a scenario file and a starter locustfile.
 
-The app is installed into its own environment (one interpreter variant, the first CPython
-asked for), its entry point imported there to tell WSGI from ASGI and to find a health path
-that answers 200; for an OpenAPI-generated locustfile the app is started briefly under the
-server a run would use. Files are checked (the scenario is read back as `estimator run`
+The app is installed into the environment its runs will use (one interpreter variant, the
+first CPython asked for; the server packages resolved with the app's own pins), its setup
+commands run there (migrations, `init-db`), then its entry point is imported there to tell
+WSGI from ASGI, to find a health path that answers 2xx (redirects followed) and to list its
+routes. Unless URL paths or a locustfile are given, the app is then started briefly under
+the server a run would use, and the starter tasks (from its OpenAPI document or its routes)
+are tried against it. Files are checked (the scenario is read back as `estimator run`
 will) before anything is written, and never overwritten without `force`.
 """
 
@@ -19,29 +22,18 @@ from pydantic import Field
 from estimator import paths
 from estimator._model import Model
 from estimator.errors import ConfigError, InterpreterError
-from estimator.interpreters import (
-    Interpreter,
-    RequirementSet,
-    ResolvedVariant,
-    discover,
-    plan_variants,
-    provision,
-)
-from estimator.measure import cells
-from estimator.onboard.detect import guess_entries, guess_name, guess_requirements
-from estimator.onboard.fetch import fetch_openapi
+from estimator.interpreters import Interpreter, ResolvedVariant, discover, plan_variants
+from estimator.measure import CellSpec, cells
+from estimator.onboard.detect import guess_entries, guess_interface, guess_name, guess_requirements
+from estimator.onboard.discover import starter_plan
+from estimator.onboard.environment import environment_for
+from estimator.onboard.health import HEALTH_CANDIDATES, HealthChoice, settle_health
 from estimator.onboard.probe import AppProbe, describe_import_failure, probe_app
 from estimator.onboard.scenario_file import InitSpec, check_rendered, render_scenario
-from estimator.onboard.starter import (
-    StarterPlan,
-    endpoints_from_openapi,
-    endpoints_from_paths,
-    render_locustfile,
-)
+from estimator.onboard.starter import StarterPlan, render_locustfile
 from estimator.scenario import AppSpec, Interface, Scenario, ServerConfig
 from estimator.scenario.models import SERVER_INTERFACE
 
-HEALTH_CANDIDATES = ("/healthz", "/health", "/")
 LOCUSTFILE_NAME = "locustfile.py"
 DEFAULT_SERVERS: dict[Interface, list[ServerConfig]] = {
     "wsgi": [ServerConfig(kind="gunicorn-sync", workers=2)],
@@ -82,6 +74,7 @@ class InitResult(Model):
     starter: StarterPlan | None = None
     probe: AppProbe
     probe_variant: str
+    health: HealthChoice
     notes: list[str] = Field(default_factory=list, description="warnings the user should read")
 
 
@@ -143,26 +136,6 @@ def probe_variant(
     return (cpython or plan.resolved)[0], notes
 
 
-def _health(request: InitRequest, probe: AppProbe, notes: list[str]) -> str:
-    if request.health_path is not None:
-        check = probe.paths.get(request.health_path)
-        if check is not None and check.status != 200:
-            notes.append(
-                f"GET {request.health_path} answered {check.describe()} in the app's process; "
-                "runs need it to answer 200: fix the app or health_path"
-            )
-        return request.health_path
-    answered = {p: c for p, c in probe.paths.items() if c.status == 200}
-    for path in HEALTH_CANDIDATES:
-        if path in answered:
-            return path
-    seen = ", ".join(f"{p} → {c.describe()}" for p, c in probe.paths.items())
-    raise ConfigError(
-        f"no health path answers 200 ({seen or probe.paths_error or 'not checked'}); give the "
-        "path of a cheap page that does with --health PATH"
-    )
-
-
 def _alternatives(directory: Path, interface: Interface, entry: str) -> list[str]:
     """The app's other interface, offered commented out (Django ships both)."""
     other: Interface = "asgi" if interface == "wsgi" else "wsgi"
@@ -177,59 +150,44 @@ def _alternatives(directory: Path, interface: Interface, entry: str) -> list[str
     return []
 
 
-def _starter(
-    request: InitRequest,
-    probe: AppProbe,
-    scenario: Scenario,
-    variant: ResolvedVariant,
-    *,
-    work: Path,
-    progress: Progress,
-) -> StarterPlan:
-    app = scenario.apps[0]
-    if request.paths is not None:
-        return endpoints_from_paths(request.paths)
-    if request.openapi or request.openapi_url or probe.openapi_url:
-        url = request.openapi_url or probe.openapi_url or "/openapi.json"
-        progress(f"starting the app under {variant.name} to fetch {url}")
-        cell = cells(scenario, [variant.name])[0]
-        doc = fetch_openapi(cell, variant, url, run_dir=work / "openapi")
-        source = f"from the app's OpenAPI document ({url})"
-        return endpoints_from_openapi(doc, source=source, exclude=[app.health_path])
-    return endpoints_from_paths(["/"]).model_copy(
-        update={"source": "for GET / only (no paths given): add your app's real requests"}
-    )
+def _first_cell(draft: AppSpec, servers: list[ServerConfig], variant: str) -> CellSpec:
+    """The cell a run of the app starts with (its environment is the one init builds)."""
+    scenario = Scenario(name=draft.name, apps=[draft], variants=[variant], servers=servers)
+    return cells(scenario, [variant])[0]
 
 
 def _check_app(
     request: InitRequest,
-    draft: AppSpec,
+    cell: CellSpec,
     variant: ResolvedVariant,
     *,
     work: Path,
     progress: Progress,
 ) -> AppProbe:
-    """Install the app's requirements for `variant` and import it there; ConfigError if it
-    does not import."""
-    entry = draft.entry_for("wsgi")  # the draft holds the entry point as 'wsgi'
-    progress(f"installing the app's requirements for {variant.name}")
-    files = [draft.directory / r for r in draft.requirements]
-    env = provision(variant, RequirementSet(files=files, specifiers=draft.packages))
+    """Build the environment the app's runs use (setup commands included), import the app
+    there and ask it about its paths and routes; ConfigError if it does not import."""
+    app = cell.app
+    entry = app.entry_for(cell.server.interface)
+    then = f" and running its {len(app.setup)} setup command(s)" if app.setup else ""
+    progress(f"installing the app's requirements for {variant.name}{then}")
+    env = environment_for(cell, variant)
     progress(f"importing {entry} with {variant.name}")
     probe = probe_app(
         env.python,
-        draft,
+        app,
         entry,
         run_dir=work / "probe",
         extra_env=variant.env,
         paths=[request.health_path] if request.health_path else list(HEALTH_CANDIDATES),
         interface=request.interface,
+        routes=True,
+        suggest=request.health_path is None,
     )
     if probe.error is not None:
-        hint = "" if files else f"; no requirements were found in {draft.directory}"
+        hint = "" if app.requirements else f"; no requirements were found in {app.directory}"
         raise ConfigError(
             f"'{entry}' does not import with {variant.name}: "
-            f"{describe_import_failure(probe, draft.directory)}{hint} (output: {work / 'probe'})"
+            f"{describe_import_failure(probe, app.directory)}{hint} (output: {work / 'probe'})"
         )
     return probe
 
@@ -256,6 +214,23 @@ def _interface(
     return interface, f"Given with --interface (the import found: {probe.reason or 'nothing'})"
 
 
+def _servers(request: InitRequest, interface: Interface, entry: str) -> list[ServerConfig]:
+    servers = request.servers or DEFAULT_SERVERS[interface]
+    wrong = [s.label for s in servers if s.interface != interface]
+    if wrong:
+        raise ConfigError(
+            f"--server {', '.join(wrong)}: not for {interface.upper()} apps like '{entry}'; "
+            f"use {' or '.join(k for k, i in SERVER_INTERFACE.items() if i == interface)}"
+        )
+    return servers
+
+
+def _as(app: AppSpec, interface: Interface, entry: str, **update: object) -> AppSpec:
+    """The app with `entry` as its `interface` entry point only."""
+    changed = app.model_copy(update={"wsgi": None, "asgi": None, interface: entry, **update})
+    return AppSpec.model_validate(changed.model_dump())
+
+
 def init_app(
     request: InitRequest,
     *,
@@ -277,38 +252,31 @@ def init_app(
         _writable(locustfile, request.force)
     elif not locustfile.is_file():
         raise ConfigError(f"locustfile {request.locustfile} does not exist; check the path")
-    requirements = _requirements(request, directory)
     entry = _entry(request, directory)
     name = request.name or guess_name(directory)
     variant, notes = probe_variant(request.variants, interpreters)
+    guessed: Interface = request.interface or (
+        request.servers[0].interface if request.servers else guess_interface(directory, entry)
+    )
     draft = AppSpec(
         name=name,
         directory=directory,
         wsgi=entry,
-        requirements=requirements,
+        requirements=_requirements(request, directory),
         packages=request.packages,
         env=request.env,
         setup=request.setup,
+        locustfile=locustfile,
     )
+    draft = _as(draft, guessed, entry, health_path=request.health_path or "/")
     work = paths.data_dir() / "init" / f"{name}-{uuid.uuid4().hex[:8]}"
-    probe = _check_app(request, draft, variant, work=work, progress=progress)
+    servers = _servers(request, guessed, entry)
+    cell = _first_cell(draft, servers, variant.name)
+    probe = _check_app(request, cell, variant, work=work, progress=progress)
     interface, detected = _interface(request, probe, variant, notes)
-    servers = request.servers or DEFAULT_SERVERS[interface]
-    wrong = [s.label for s in servers if s.interface != interface]
-    if wrong:
-        raise ConfigError(
-            f"--server {', '.join(wrong)}: not for {interface.upper()} apps like '{entry}'; "
-            f"use {' or '.join(k for k, i in SERVER_INTERFACE.items() if i == interface)}"
-        )
-    app = draft.model_copy(
-        update={
-            "wsgi": entry if interface == "wsgi" else None,
-            "asgi": entry if interface == "asgi" else None,
-            "health_path": _health(request, probe, notes),
-            "locustfile": locustfile,
-        }
-    )
-    app = AppSpec.model_validate(app.model_dump())
+    servers = _servers(request, interface, entry)
+    health = settle_health(request.health_path, probe, notes)
+    app = _as(draft, interface, entry, health_path=health.path)
     spec = InitSpec(
         app=app,
         variants=request.variants,
@@ -316,10 +284,17 @@ def init_app(
         detected=detected,
         alternatives=_alternatives(directory, interface, entry),
     )
-    scenario = Scenario(name=name, apps=[app], variants=spec.variants, servers=spec.servers)
     starter = None
     if generate:
-        starter = _starter(request, probe, scenario, variant, work=work, progress=progress)
+        starter = starter_plan(
+            _first_cell(app, servers, variant.name),
+            variant,
+            probe,
+            paths=request.paths,
+            openapi_path=request.openapi_url or ("/openapi.json" if request.openapi else None),
+            work=work,
+            progress=progress,
+        )
         note = f"Generated {starter.source}: edit it to look like your real traffic."
         spec = spec.model_copy(update={"locustfile_note": note})
     text = render_scenario(spec, output)
@@ -336,5 +311,6 @@ def init_app(
         starter=starter,
         probe=probe,
         probe_variant=variant.name,
+        health=health,
         notes=notes,
     )

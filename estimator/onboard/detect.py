@@ -11,6 +11,7 @@ from pathlib import Path
 from pydantic import Field
 
 from estimator._model import Model
+from estimator.scenario import Interface
 
 _SETTINGS = re.compile(r"""DJANGO_SETTINGS_MODULE['"]\s*,\s*['"](?P<mod>[\w.]+)['"]""")
 _APP = re.compile(
@@ -156,3 +157,18 @@ def guess_entries(directory: Path) -> list[EntryGuess]:
             entry = f"{module}:{m['func']}()"
             factories.append(EntryGuess(entry=entry, framework=framework, why=why))
     return apps + factories
+
+
+_ASGI_FRAMEWORKS = {"fastapi", "starlette", "quart", "litestar"}
+
+
+def guess_interface(directory: Path, entry: str) -> Interface:
+    """WSGI or ASGI, from the files only (the probe tells for sure): Django by the module
+    the entry point names (wsgi/asgi), others by the framework their module imports."""
+    module = entry.split(":", 1)[0]
+    if module.endswith(".asgi"):
+        return "asgi"
+    for g in guess_entries(directory):
+        if g.entry.split(":", 1)[0] == module and g.framework:
+            return "asgi" if g.framework in _ASGI_FRAMEWORKS else "wsgi"
+    return "wsgi"

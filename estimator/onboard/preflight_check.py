@@ -5,7 +5,9 @@
    path does not answer a redirect or a 4xx (checked in-process: fails in seconds instead
    of waiting for the server's ready timeout),
 3. the server starts and answers the health path,
-4. the locustfile loads and its first requests succeed (a short closed-loop burst).
+4. the locustfile loads and its first requests succeed: a short closed-loop burst with the
+   task weights ignored (so every task runs), each request name's status mix reported and
+   a task that only ever gets 4xx/5xx (or no answer) failed.
 
 Every failure is one line naming the variant, the app, the step and the cause (with the
 server log's last lines kept aside); every process started is stopped by its context
@@ -15,7 +17,6 @@ passed preflight leaves it ready for the runs.
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 import traceback
@@ -28,18 +29,22 @@ from estimator.interpreters import Environment, ResolvedVariant, provision
 from estimator.load import PhaseLoad, PhaseSpec, load_generator
 from estimator.measure import CellSpec, cells
 from estimator.measure.run import requirement_set
-from estimator.onboard.preflight_models import STEP_TEXT, PreflightResult, PreflightStep
+from estimator.onboard.environment import setup_failure
+from estimator.onboard.preflight_models import (
+    STEP_TEXT,
+    PreflightResult,
+    PreflightStep,
+    TaskStatus,
+)
 from estimator.onboard.probe import AppProbe, describe_import_failure, probe_app
 from estimator.scenario import Scenario
-from estimator.serve import ServerFailure, generator_cpus, logs, placement_for, serve
+from estimator.serve import ServerFailure, generator_cpus, placement_for, serve
+from estimator.serve.requirements import PACKAGES, pins_of
 
 READY_TIMEOUT_S = 90.0
 """As long as a measured run waits: a preflight must not fail an app a run would accept."""
 BURST_S = 1.0
 BURST_USERS = 2
-_SETUP = re.compile(
-    r"setup command (?P<cmd>\[.*\]) failed \((?P<exit>[^)]*)\); full log: (?P<log>.+)$"
-)
 
 
 def first_cells(scenario: Scenario, variants: list[str]) -> list[CellSpec]:
@@ -77,6 +82,7 @@ def preflight(
     run_dir = base / f"{cell.app.name}-{variant.name}-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
     checks: list[str] = []
+    tasks: list[TaskStatus] = []
     head = {"app": cell.app.name, "variant": variant.name, "server": cell.server.label}
     try:
         env = _environment(cell, variant, checks)
@@ -89,6 +95,7 @@ def preflight(
             ready_timeout=ready_timeout,
             burst_s=burst_s,
             checks=checks,
+            tasks=tasks,
         )
     except Exception as exc:  # a bug must not cost the sweep its other variants
         failed = exc if isinstance(exc, _Failed) else _internal(exc, run_dir)
@@ -98,6 +105,7 @@ def preflight(
             step=failed.step,
             log_tail=failed.log_tail,
             checks=checks,
+            tasks=tasks,
             seconds=round(time.monotonic() - started, 2),
             run_dir=run_dir if run_dir.exists() else None,
         )
@@ -105,7 +113,7 @@ def preflight(
         return result.model_copy(update={"message": message})
     shutil.rmtree(run_dir, ignore_errors=True)
     return PreflightResult(
-        **head, ok=True, checks=checks, seconds=round(time.monotonic() - started, 2)
+        **head, ok=True, checks=checks, tasks=tasks, seconds=round(time.monotonic() - started, 2)
     )
 
 
@@ -120,22 +128,38 @@ def _environment(cell: CellSpec, variant: ResolvedVariant, checks: list[str]) ->
     try:
         env = provision(variant, requirement_set(cell, variant))
     except ProvisionError as exc:
-        m = _SETUP.search(exc.message)
-        if m is None:
+        failed = setup_failure(exc)
+        if failed is None:
             raise _Failed("environment", exc.message) from None
-        log = Path(m["log"])
-        tail = logs.tail(log, 40)
-        starts = [i for i, line in enumerate(tail) if line.startswith("$ ")]
-        tail = tail[starts[-1] :] if starts else tail  # the failed command's own output
-        why = logs.cause(tail[1:]) or (tail[-1].strip() if tail else "no output")
-        raise _Failed("setup", f"{m['cmd']} ({m['exit']}): {why}; log: {log}", tail) from None
+        raise _Failed(
+            "setup",
+            f"{failed.command} ({failed.exit}): {failed.why}; log: {failed.log}",
+            failed.tail,
+        ) from None
     except EstimatorError as exc:  # e.g. an interpreter gone since discovery
         raise _Failed("environment", exc.message) from None
     checks.append(
         f"environment ready: {variant.interpreter.facts.label}, {len(env.packages)} packages"
+        + _server_packages(cell, env)
         + (f", {len(cell.app.setup)} setup command(s) done" if cell.app.setup else "")
     )
     return env
+
+
+def _server_packages(cell: CellSpec, env: Environment) -> str:
+    """', gunicorn 22.0.0 (the app's pin, requirements.txt)': the server packages it runs."""
+    facts = env.variant.interpreter.facts
+    pins = pins_of(
+        cell.app, python_version=(facts.major, facts.minor), implementation=facts.implementation
+    )
+    out = []
+    for name in PACKAGES[cell.server.kind]:
+        version = env.packages.get(name)
+        if version is None:
+            continue
+        pin = pins.get(name)
+        out.append(f"{name} {version}" + (f" (the app's pin, {pin.source})" if pin else ""))
+    return "".join(f", {part}" for part in out)
 
 
 def _import_failure(probe: AppProbe, cell: CellSpec, entry: str) -> _Failed:
@@ -172,14 +196,18 @@ def _import(
         )
     checks.append(f"'{entry}' imports: {probe.reason or 'interface not told'}")
     check = probe.paths.get(app.health_path)
-    if check is not None and check.status is not None and 300 <= check.status < 500:
+    if check is not None and check.status is not None and (check.redirected or not check.ok):
+        if check.status >= 500:
+            return  # the server's log will say more than the in-process answer
         hint = ""
-        if check.location and check.location.startswith("/"):
+        if check.ok and check.path:
+            hint = f", e.g. '{check.path}'"
+        elif check.location and check.location.startswith("/"):
             hint = f", e.g. '{check.location}'"
         raise _Failed(
             "health",
             f"GET {app.health_path} answers {check.describe()} (checked in the app's own "
-            f"process); set health_path to a path that answers 200{hint}",
+            f"process); set health_path to a path that answers 2xx{hint}",
         )
 
 
@@ -192,6 +220,7 @@ def _serve_and_load(
     ready_timeout: float,
     burst_s: float,
     checks: list[str],
+    tasks: list[TaskStatus],
 ) -> None:
     placement = placement_for(cell.cpu)
     gen_cpus = cell.cpu.generator_cpus or generator_cpus(placement)
@@ -205,7 +234,7 @@ def _serve_and_load(
             extra_env=variant.env,
             ready_timeout=ready_timeout,
         ) as server:
-            checks.append(f"server answered GET {cell.app.health_path} with 200 ({server.url})")
+            checks.append(f"server answered GET {cell.app.health_path} ({server.url})")
             burst = _load(cell, server.url, gen_cpus[:1], run_dir, burst_s=burst_s, checks=checks)
             server.check_alive()
             tail = server.log_tail(10)
@@ -213,7 +242,7 @@ def _serve_and_load(
         raise _Failed("server", exc.message, exc.log_tail[-10:]) from None
     except EstimatorError as exc:  # placement, packages, affinity: not the app's log
         raise _Failed("server", exc.message) from None
-    _judge(burst, cell, tail, checks)
+    _judge(burst, cell, tail, checks, tasks)
 
 
 def _load(
@@ -222,7 +251,12 @@ def _load(
     loaded = False
     try:
         with load_generator(
-            cell.locustfile, url, cpus=cpus, run_dir=run_dir, server_slots=cell.server.slots
+            cell.locustfile,
+            url,
+            cpus=cpus,
+            run_dir=run_dir,
+            server_slots=cell.server.slots,
+            even_tasks=True,
         ) as gen:
             loaded = True
             checks.append(f"locustfile loaded: {', '.join(gen.user_classes)}")
@@ -234,12 +268,40 @@ def _load(
         raise _Failed("locustfile", exc.message) from None
 
 
-def _judge(burst: PhaseLoad, cell: CellSpec, server_tail: list[str], checks: list[str]) -> None:
+def _judge(
+    burst: PhaseLoad,
+    cell: CellSpec,
+    server_tail: list[str],
+    checks: list[str],
+    tasks: list[TaskStatus],
+) -> None:
+    tasks += [
+        TaskStatus(method=e.method, name=e.name, requests=e.requests, statuses=e.statuses)
+        for e in burst.endpoints
+    ]
     if burst.requests == 0:
         raise _Failed(
             "requests",
             f"no request completed in {burst.duration_s:g} s of load from "
             f"{cell.locustfile.name}; does its user run any task?",
+            server_tail,
+        )
+    failing = [t for t in tasks if t.requests and not t.succeeded]
+    if failing:
+        first = failing[0]
+        why = next(
+            (
+                f.reason
+                for f in burst.failure_reasons
+                if (f.method, f.name) == (first.method, first.name)
+            ),
+            "no reason recorded",
+        )
+        more = f" (and {len(failing) - 1} more task(s))" if len(failing) > 1 else ""
+        raise _Failed(
+            "requests",
+            f"{first.describe()}: it only ever got 4xx/5xx or no answer{more}: {why}; fix the "
+            "locustfile or the app",
             server_tail,
         )
     if burst.error_rate > cell.slo.max_error_rate:
@@ -252,5 +314,6 @@ def _judge(burst: PhaseLoad, cell: CellSpec, server_tail: list[str], checks: lis
             server_tail,
         )
     checks.append(
-        f"first requests: {burst.requests} in {burst.duration_s:g} s, {burst.failures} failed"
+        f"first requests: {burst.requests} in {burst.duration_s:g} s, {burst.failures} failed "
+        f"({'; '.join(t.describe() for t in tasks)})"
     )

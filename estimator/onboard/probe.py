@@ -1,7 +1,8 @@
 """Ask the app's own environment about the app: does the entry point import, is it WSGI or
-ASGI (and which framework), what do a few paths answer in-process. Estimator never imports
-the user's app itself; `_probe_app.py` runs with the environment's interpreter, from the
-app's directory, with the environment the server would get."""
+ASGI (and which framework), what do a few paths answer in-process (redirects to the same
+host followed), which routes does it have. Estimator never imports the user's app itself;
+`_probe_app.py` runs with the environment's interpreter, from the app's directory, with the
+environment the server would get."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from estimator.serve import logs
 from estimator.serve.env import server_env
 
 PROBE_SOURCE = (Path(__file__).resolve().parent / "_probe_app.py").read_text(encoding="utf-8")
+ROUTES_FILE = Path(__file__).resolve().parent / "_probe_routes.py"
 PROBE_TIMEOUT_S = 120.0
 
 
@@ -38,16 +40,39 @@ class ImportFailure(Model):
 
 
 class PathCheck(Model):
-    """What a GET of one path answered in-process."""
+    """What a GET of one path answered in-process, after the redirects it followed."""
 
-    status: int | None = None
-    location: str | None = None
+    status: int | None = Field(None, description="the last answer's status")
+    location: str | None = Field(None, description="a redirect not followed (another host)")
     error: str | None = None
+    hops: list[tuple[int, str]] = Field(
+        default_factory=list, description="(status, where to) of each redirect followed"
+    )
+    path: str | None = Field(None, description="the path that gave the last answer")
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def redirected(self) -> bool:
+        return bool(self.hops) or (self.status is not None and 300 <= self.status < 400)
 
     def describe(self) -> str:
+        """'200', '404', '301 → /books/ → 200', '302 → https://sso.example.com/'."""
+        hops = "".join(f"{status} → {to} → " for status, to in self.hops)
         if self.status is None:
-            return self.error or "no answer"
-        return f"{self.status}" + (f" → {self.location}" if self.location else "")
+            return hops + (self.error or "no answer")
+        return hops + f"{self.status}" + (f" → {self.location}" if self.location else "")
+
+
+class Route(Model):
+    """A route of the app, from its framework (Flask url_map, Django URLconf, Starlette)."""
+
+    path: str = Field(description="a template: '/books/{pk}/'")
+    methods: list[str]
+    params: dict[str, str] = Field(default_factory=dict, description="name → converter")
+    source: str
 
 
 class AppProbe(Model):
@@ -63,6 +88,11 @@ class AppProbe(Model):
     error: ImportFailure | None = None
     paths: dict[str, PathCheck] = Field(default_factory=dict)
     paths_error: str | None = None
+    routes: list[Route] = Field(default_factory=list)
+    routes_error: str | None = None
+    suggestions: dict[str, PathCheck] = Field(
+        default_factory=dict, description="parameterless routes tried when no path answered"
+    )
     output: list[str] = Field(default_factory=list, description="the probe's last output lines")
 
     @property
@@ -79,18 +109,24 @@ def probe_app(
     extra_env: Mapping[str, str] = {},
     paths: Sequence[str] = (),
     interface: Interface | None = None,
+    routes: bool = False,
+    suggest: bool = False,
     timeout: float = PROBE_TIMEOUT_S,
 ) -> AppProbe:
     """Import `entry` with `python` in `app.directory` and GET `paths` in-process (as a WSGI
-    or ASGI app: `interface`, else what the probe tells). An import error is a finding
-    (`AppProbe.error`); ServerError if the probe itself could not run."""
+    or ASGI app: `interface`, else what the probe tells); with `routes`, list the app's
+    routes, and with `suggest` try its parameterless GET routes when no path answers 2xx.
+    An import error is a finding (`AppProbe.error`); ServerError if the probe itself could
+    not run."""
     run_dir.mkdir(parents=True, exist_ok=True)
     result_path = run_dir / "probe.json"
     log_path = run_dir / "probe.log"
     result_path.unlink(missing_ok=True)
     env = server_env(python, app, run_dir, extra_env)
-    forced = [f"--as={interface}"] if interface else []
-    argv: list[str | Path] = [python, "-c", PROBE_SOURCE, entry, result_path, *forced, *paths]
+    options = [f"--as={interface}"] if interface else []
+    if routes:
+        options += [f"--routes={ROUTES_FILE}", *(["--suggest"] if suggest else [])]
+    argv: list[str | Path] = [python, "-c", PROBE_SOURCE, entry, result_path, *options, *paths]
     with (
         log_path.open("wb") as log,
         procs.running(

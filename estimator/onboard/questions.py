@@ -8,8 +8,9 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
-from estimator.onboard.describe import HEALTH_CANDIDATES, InitRequest
+from estimator.onboard.describe import InitRequest
 from estimator.onboard.detect import django_settings, guess_entries, guess_requirements
+from estimator.onboard.health import HEALTH_CANDIDATES
 
 Ask = Callable[[str, str], str]
 NONE = "none"
@@ -21,7 +22,9 @@ def _split(text: str) -> list[str]:
 
 
 def _load_answer(answer: str) -> dict[str, object]:
-    """'openapi', a .py file, or comma-separated URL paths."""
+    """'auto', 'openapi', a .py file, or comma-separated URL paths."""
+    if answer.lower() == AUTO:
+        return {}
     if answer.lower() == "openapi":
         return {"openapi": True}
     if answer.endswith(".py"):
@@ -38,7 +41,6 @@ def ask_missing(request: InitRequest, ask: Ask) -> InitRequest:
         update["project"] = project
     directory = project.resolve()
     guesses = guess_entries(directory) if directory.is_dir() else []
-    framework = guesses[0].framework if guesses else None
     if request.entry is None:
         default = guesses[0].entry if guesses else ""
         update["entry"] = ask("App entry point (package.module:attribute)", default)
@@ -58,7 +60,7 @@ def ask_missing(request: InitRequest, ask: Ask) -> InitRequest:
         update["setup"] = [] if answer == NONE else [shlex.split(answer)]
     if request.health_path is None:
         answer = ask(
-            f"Health path answering 200 ({AUTO}: first of {', '.join(HEALTH_CANDIDATES)})", AUTO
+            f"Health path answering 2xx ({AUTO}: first of {', '.join(HEALTH_CANDIDATES)})", AUTO
         )
         update["health_path"] = None if answer == AUTO else answer
     if (
@@ -67,9 +69,10 @@ def ask_missing(request: InitRequest, ask: Ask) -> InitRequest:
         and not request.openapi
         and request.openapi_url is None
     ):
-        default = "openapi" if framework == "fastapi" else "/"
         answer = ask(
-            "Load test: a locustfile (.py), URL paths (comma separated) or 'openapi'", default
+            "Load test: a locustfile (.py), URL paths (comma separated, /path:weight), or "
+            f"{AUTO} (from the app's OpenAPI document or routes)",
+            AUTO,
         )
         update.update(_load_answer(answer))
     if request.output is None:

@@ -87,7 +87,7 @@ def _app_table(spec: InitSpec, base: Path) -> list[str]:
         "# Commands run once per environment in the app directory, before any run (migrations,",
         '# seed data); a leading "python" is that environment\'s interpreter.',
         f"setup = {toml_value(app.setup)}",
-        "# Must answer 200 once the app is up: estimator waits for it before loading.",
+        "# Must answer 2xx once the app is up: estimator waits for it before loading.",
         f"health_path = {toml_value(app.health_path)}",
     ]
     if app.locustfile is not None:
