@@ -154,14 +154,6 @@ def next_target(current: str, location: str | None) -> str | None:
     return (url.path or "/") + ("?" + url.query if url.query else "")
 
 
-def followed(first: dict[str, Any], hops: list[list[Any]], path: str) -> dict[str, Any]:
-    """The last answer, with the redirects that led to it."""
-    out = dict(first)
-    if hops:
-        out.update(hops=hops, path=path)
-    return out
-
-
 def wsgi_follow(app: Any, target: str) -> dict[str, Any]:
     answer, current = wsgi_get(app, target), target
     hops: list[list[Any]] = []
@@ -171,7 +163,7 @@ def wsgi_follow(app: Any, target: str) -> dict[str, Any]:
             break
         hops.append([answer["status"], nxt])
         answer, current = wsgi_get(app, nxt), nxt
-    return followed(answer, hops, current)
+    return dict(answer, hops=hops, path=current) if hops else answer
 
 
 async def asgi_follow(app: Any, target: str, state: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +175,7 @@ async def asgi_follow(app: Any, target: str, state: dict[str, Any]) -> dict[str,
             break
         hops.append([answer["status"], nxt])
         answer, current = await _asgi_request(app, nxt, state), nxt
-    return followed(answer, hops, current)
+    return dict(answer, hops=hops, path=current) if hops else answer
 
 
 async def asgi_get(app: Any, targets: list[str]) -> dict[str, Any]:

@@ -198,3 +198,15 @@ def test_a_failing_setup_command_shows_its_last_lines(broken: Path, cli: CliRun)
     assert any("creating tables" in line for line in rest), err
     assert any("no table items" in line for line in rest), err
     assert not (broken.parent / "out.toml").exists()
+
+
+def test_a_server_pin_that_cannot_work_is_one_line(broken: Path, cli: CliRun) -> None:
+    (broken / "requirements.txt").write_text("gunicorn==20.1.0  # from an old Procfile\n")
+    code, _, err = init(cli, broken, "--app", "plain:app", "--paths", "/")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "estimator: error: app 'broken' pins gunicorn==20.1.0 (requirements.txt), but server "
+        "kind gunicorn-sync needs gunicorn>=21: gunicorn before 21 imports pkg_resources, which "
+        "environments without setuptools (uv's, Python 3.12+) do not have; change the pin or use "
+        "another server kind"
+    ]
