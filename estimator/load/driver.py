@@ -83,7 +83,7 @@ def _describe_load_error(path: Path, exc: BaseException) -> str:
 class Driver:
     """Locust environment plus our pacing, gating and recording."""
 
-    def __init__(self, locustfile: Path, host: str, *, even_tasks: bool = False) -> None:
+    def __init__(self, locustfile: Path, host: str) -> None:
         self.gate = gevent.event.Event()  # set: users may send; clear: paused
         self.pacer = Pacer()
         self.recorder: PhaseRecorder | None = None
@@ -92,8 +92,7 @@ class Driver:
         user_classes = self._load(locustfile)
         for cls in user_classes:
             self._install(cls)
-            if even_tasks:  # every task as likely as any other: a check reaches them all
-                cls.tasks = list(dict.fromkeys(cls.tasks))
+        self._tasks = {cls: list(cls.tasks) for cls in user_classes}
         self.env = Environment(
             user_classes=user_classes,
             host=host,
@@ -200,6 +199,8 @@ class Driver:
 
     def run_phase(self, cmd: PhaseCommand) -> DriverPhase:
         self.gate.clear()
+        for cls, tasks in self._tasks.items():  # even: each task once, as likely as any other
+            cls.tasks = list(dict.fromkeys(tasks)) if cmd.even_tasks else tasks
         start = time.monotonic() + (cmd.start_at - time.time())
         self._set_users(cmd.users)
         self.pacer.configure(cmd.rate, start)
@@ -246,7 +247,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m estimator.load.driver")
     parser.add_argument("--locustfile", type=Path, required=True)
     parser.add_argument("--host", required=True)
-    parser.add_argument("--even-tasks", action="store_true", help="ignore the task weights")
     args = parser.parse_args(argv)
     # The protocol gets a private copy of stdout; fd 1 then joins stderr (the log file).
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = FileObjectPosix(0, "rb", close=False)
     driver: Driver | None = None
     try:
-        driver = Driver(args.locustfile.resolve(), args.host, even_tasks=args.even_tasks)
+        driver = Driver(args.locustfile.resolve(), args.host)
         _send(
             channel,
             DriverReady(

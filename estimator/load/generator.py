@@ -216,6 +216,7 @@ class LoadGenerator:
                 rate=rate,
                 duration=spec.duration_s,
                 start_at=start_at,
+                even_tasks=spec.even_tasks,
             )
             driver.send(cmd.model_dump())
         deadline = time.monotonic() + (start_at - time.time()) + spec.duration_s + REPLY_GRACE_S
@@ -249,17 +250,13 @@ def _start_driver(
     locustfile: Path,
     host: str,
     run_dir: Path,
-    even_tasks: bool = False,
 ) -> _DriverProcess:
     log_path = run_dir / f"locust-{index}.log"
     env = dict(os.environ)
     env.pop("LOCUST_SKIP_MONKEY_PATCH", None)
     with log_path.open("ab") as log:
         proc = procs.spawn(
-            [
-                *(python, "-m", "estimator.load.driver", "--locustfile", locustfile),
-                *("--host", host, *(["--even-tasks"] if even_tasks else [])),
-            ],
+            [python, "-m", "estimator.load.driver", "--locustfile", locustfile, "--host", host],
             cwd=locustfile.parent,
             env=env,
             stdin=subprocess.PIPE,
@@ -299,7 +296,6 @@ def load_generator(
     max_users: int = DEFAULT_MAX_USERS,
     python: str | os.PathLike[str] = sys.executable,
     wait: bool = True,
-    even_tasks: bool = False,
 ) -> Iterator[LoadGenerator]:
     """Start the drivers (one per CPU in `cpus` unless `processes` says otherwise), wait
     until each has loaded the locustfile (`wait=False`: the first phase or `wait_ready()`
@@ -307,9 +303,7 @@ def load_generator(
     stop them all on exit.
 
     `server_slots` (concurrent requests the server can hold; None for async) sizes
-    closed-loop phases. `even_tasks` ignores the locustfile's task weights (a check that
-    every task works, not a measurement). Raises `ConfigError` for a bad host or a missing
-    locustfile and
+    closed-loop phases. Raises `ConfigError` for a bad host or a missing locustfile and
     `LoadError` when a driver can't load it (the message has the file, line and error)."""
     host = check_host(host, allow_remote=allow_remote)
     locustfile = Path(locustfile).resolve()
@@ -332,7 +326,6 @@ def load_generator(
                     locustfile=locustfile,
                     host=host,
                     run_dir=run_dir,
-                    even_tasks=even_tasks,
                 )
             )
         gen = LoadGenerator(

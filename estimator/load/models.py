@@ -39,6 +39,11 @@ class PhaseSpec(Model):
     users: int | None = Field(
         None, ge=1, le=100_000, description="simulated users in total; None: automatic"
     )
+    even_tasks: bool = Field(
+        False,
+        description="every task of the locustfile as likely as any other, whatever its weight "
+        "(a check that each one works, not a measurement)",
+    )
 
 
 class HistogramData(Model):

@@ -291,7 +291,8 @@ def init_app(
             variant,
             probe,
             paths=request.paths,
-            openapi_path=request.openapi_url or ("/openapi.json" if request.openapi else None),
+            openapi_path=request.openapi_url
+            or ((probe.openapi_url or "/openapi.json") if request.openapi else None),
             work=work,
             progress=progress,
         )

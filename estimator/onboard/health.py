@@ -39,7 +39,7 @@ def _settled(asked: str, check: PathCheck) -> HealthChoice:
 
 
 def _suggestion(probe: AppProbe) -> str:
-    answered = [(p, c) for p, c in probe.suggestions.items()]
+    answered = list(probe.suggestions.items())
     good = [p for p, c in answered if c.ok and not c.hops] or [p for p, c in answered if c.ok]
     if good:
         best = probe.suggestions[good[0]]

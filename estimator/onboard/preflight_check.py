@@ -5,9 +5,10 @@
    path does not answer a redirect or a 4xx (checked in-process: fails in seconds instead
    of waiting for the server's ready timeout),
 3. the server starts and answers the health path,
-4. the locustfile loads and its first requests succeed: a short closed-loop burst with the
-   task weights ignored (so every task runs), each request name's status mix reported and
-   a task that only ever gets 4xx/5xx (or no answer) failed.
+4. the locustfile loads and its first requests succeed: a short closed-loop burst of its own
+   mix within the SLO's error rate, then one with the task weights ignored (so a rare task
+   runs too); each request name's status mix is reported, and a task that only ever gets
+   4xx/5xx (or no answer) fails.
 
 Every failure is one line naming the variant, the app, the step and the cause (with the
 server log's last lines kept aside); every process started is stopped by its context
@@ -235,85 +236,96 @@ def _serve_and_load(
             ready_timeout=ready_timeout,
         ) as server:
             checks.append(f"server answered GET {cell.app.health_path} ({server.url})")
-            burst = _load(cell, server.url, gen_cpus[:1], run_dir, burst_s=burst_s, checks=checks)
+            bursts = _load(cell, server.url, gen_cpus[:1], run_dir, burst_s=burst_s, checks=checks)
             server.check_alive()
             tail = server.log_tail(10)
     except ServerFailure as exc:
         raise _Failed("server", exc.message, exc.log_tail[-10:]) from None
     except EstimatorError as exc:  # placement, packages, affinity: not the app's log
         raise _Failed("server", exc.message) from None
-    _judge(burst, cell, tail, checks, tasks)
+    _judge(bursts, cell, tail, checks, tasks)
 
 
 def _load(
     cell: CellSpec, url: str, cpus: list[int], run_dir: Path, *, burst_s: float, checks: list[str]
-) -> PhaseLoad:
+) -> tuple[PhaseLoad, PhaseLoad]:
+    """Two bursts: the locustfile's own mix (judged against the SLO's error rate), then every
+    task as likely as any other (so a rare one runs too: judged by its status mix)."""
     loaded = False
     try:
         with load_generator(
-            cell.locustfile,
-            url,
-            cpus=cpus,
-            run_dir=run_dir,
-            server_slots=cell.server.slots,
-            even_tasks=True,
+            cell.locustfile, url, cpus=cpus, run_dir=run_dir, server_slots=cell.server.slots
         ) as gen:
             loaded = True
             checks.append(f"locustfile loaded: {', '.join(gen.user_classes)}")
             spec = PhaseSpec(name="preflight", kind="warmup", duration_s=burst_s, users=BURST_USERS)
-            return gen.run_phase(spec)
+            mix = gen.run_phase(spec)
+            each = gen.run_phase(
+                spec.model_copy(update={"name": "preflight-tasks", "even_tasks": True})
+            )
+            return mix, each
     except (ConfigError, LoadError) as exc:
         if loaded:
             raise _Failed("requests", exc.message) from None
         raise _Failed("locustfile", exc.message) from None
 
 
+def _task_mix(bursts: tuple[PhaseLoad, ...]) -> list[TaskStatus]:
+    """Each request name's requests and status classes over the bursts."""
+    requests: dict[tuple[str, str], int] = {}
+    statuses: dict[tuple[str, str], dict[str, int]] = {}
+    for e in (e for burst in bursts for e in burst.endpoints):
+        key = (e.method, e.name)
+        requests[key] = requests.get(key, 0) + e.requests
+        mix = statuses.setdefault(key, {})
+        for kind, n in e.statuses.items():
+            mix[kind] = mix.get(kind, 0) + n
+    return [
+        TaskStatus(method=m, name=n, requests=requests[m, n], statuses=statuses[m, n])
+        for m, n in sorted(requests)
+    ]
+
+
 def _judge(
-    burst: PhaseLoad,
+    bursts: tuple[PhaseLoad, PhaseLoad],
     cell: CellSpec,
     server_tail: list[str],
     checks: list[str],
     tasks: list[TaskStatus],
 ) -> None:
-    tasks += [
-        TaskStatus(method=e.method, name=e.name, requests=e.requests, statuses=e.statuses)
-        for e in burst.endpoints
-    ]
-    if burst.requests == 0:
+    mix = bursts[0]
+    tasks += _task_mix(bursts)
+    requests = sum(b.requests for b in bursts)
+    if requests == 0:
         raise _Failed(
             "requests",
-            f"no request completed in {burst.duration_s:g} s of load from "
+            f"no request completed in {sum(b.duration_s for b in bursts):g} s of load from "
             f"{cell.locustfile.name}; does its user run any task?",
             server_tail,
         )
     failing = [t for t in tasks if t.requests and not t.succeeded]
     if failing:
         first = failing[0]
-        why = next(
-            (
-                f.reason
-                for f in burst.failure_reasons
-                if (f.method, f.name) == (first.method, first.name)
-            ),
-            "no reason recorded",
-        )
+        reasons = [f.reason for b in bursts for f in b.failure_reasons if f.name == first.name]
         more = f" (and {len(failing) - 1} more task(s))" if len(failing) > 1 else ""
         raise _Failed(
             "requests",
-            f"{first.describe()}: it only ever got 4xx/5xx or no answer{more}: {why}; fix the "
-            "locustfile or the app",
+            f"{first.describe()}: it only ever got 4xx/5xx or no answer{more}: "
+            f"{reasons[0] if reasons else 'no reason recorded'}; fix the locustfile or the app",
             server_tail,
         )
-    if burst.error_rate > cell.slo.max_error_rate:
-        worst = sorted(burst.failure_reasons, key=lambda f: -f.count)[:3]
-        reasons = "; ".join(f"{f.method} {f.name}: {f.reason} (×{f.count})" for f in worst)
+    if mix.error_rate > cell.slo.max_error_rate:
+        worst = sorted(mix.failure_reasons, key=lambda f: -f.count)[:3]
+        reasons_text = "; ".join(f"{f.method} {f.name}: {f.reason} (×{f.count})" for f in worst)
         raise _Failed(
             "requests",
-            f"{burst.failures} of {burst.requests} failed ({burst.error_rate:.0%}, the SLO "
-            f"allows {cell.slo.max_error_rate:.0%}): {reasons}; fix the locustfile or the app",
+            f"{mix.failures} of {mix.requests} failed ({mix.error_rate:.0%}, the SLO "
+            f"allows {cell.slo.max_error_rate:.0%}): {reasons_text}; fix the locustfile or the "
+            "app",
             server_tail,
         )
+    failures = sum(b.failures for b in bursts)
     checks.append(
-        f"first requests: {burst.requests} in {burst.duration_s:g} s, {burst.failures} failed "
-        f"({'; '.join(t.describe() for t in tasks)})"
+        f"first requests: {requests} in {sum(b.duration_s for b in bursts):g} s, {failures} "
+        f"failed ({'; '.join(t.describe() for t in tasks)})"
     )

@@ -9,6 +9,7 @@ import pytest
 from estimator.onboard.detect import (
     django_settings,
     guess_entries,
+    guess_interface,
     guess_name,
     guess_requirements,
 )
@@ -25,11 +26,32 @@ from tests.byo.conftest import APPS_DIR
             ["inventory.wsgi:application", "inventory.asgi:application"],
             [Path("requirements.txt")],
         ),
+        ("flaskr", ["flaskr:create_app()"], [Path("pyproject.toml")]),
+        (
+            "django_catalog",
+            ["catalogsite.wsgi:application", "catalogsite.asgi:application"],
+            [Path("requirements.txt")],
+        ),
+        ("fastapi_heroes", ["app.main:app"], [Path("requirements.txt")]),
     ],
 )
 def test_fixture_apps(app: str, entries: list[str], requirements: list[Path]) -> None:
     assert [g.entry for g in guess_entries(APPS_DIR / app)] == entries
     assert guess_requirements(APPS_DIR / app) == requirements
+
+
+@pytest.mark.parametrize(
+    ("app", "entry", "interface"),
+    [
+        ("flaskr", "flaskr:create_app()", "wsgi"),
+        ("fastapi_heroes", "app.main:app", "asgi"),
+        ("django_catalog", "catalogsite.wsgi:application", "wsgi"),
+        ("django_catalog", "catalogsite.asgi:application", "asgi"),
+        ("broken", "plain:app", "wsgi"),  # nothing tells: WSGI until the probe says otherwise
+    ],
+)
+def test_interface_guessed_from_the_files(app: str, entry: str, interface: str) -> None:
+    assert guess_interface(APPS_DIR / app, entry) == interface
 
 
 def test_django_settings_from_manage_py() -> None:

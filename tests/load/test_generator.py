@@ -117,15 +117,19 @@ def test_closed_loop_and_fixed_rate_phases(server: tuple[str, int], tmp_path: Pa
 
 @pytest.mark.integration
 def test_even_tasks_ignore_the_weights(server: tuple[str, int], tmp_path: Path) -> None:
-    """A check (preflight) reaches every task: '/fail' is 1 in 10 by weight, 1 in 2 here."""
+    """A check (preflight) reaches every task: '/fail' is 1 in 10 by weight, 1 in 2 in a
+    phase with even tasks; the next phase has the weights again."""
     url, _ = server
     with load_generator(
-        LOCUSTFILES / "mixed.py", url, cpus=GENERATOR_CPUS, run_dir=tmp_path, even_tasks=True
+        LOCUSTFILES / "mixed.py", url, cpus=GENERATOR_CPUS, run_dir=tmp_path
     ) as gen:
-        phase = gen.run_phase(PhaseSpec(name="check", kind="warmup", duration_s=1.0, users=2))
-    names = {e.name: e.requests for e in phase.endpoints}
-    assert phase.requests > 40
-    assert 0.3 < names["/fail"] / phase.requests < 0.7
+        spec = PhaseSpec(name="check", kind="warmup", duration_s=1.0, users=2, even_tasks=True)
+        even = gen.run_phase(spec)
+        weighted = gen.run_phase(spec.model_copy(update={"name": "mix", "even_tasks": False}))
+    for phase, low, high in ((even, 0.3, 0.7), (weighted, 0.02, 0.25)):
+        names = {e.name: e.requests for e in phase.endpoints}
+        assert phase.requests > 40
+        assert low < names.get("/fail", 0) / phase.requests < high
 
 
 @pytest.mark.integration
