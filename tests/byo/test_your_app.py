@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import ast
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,20 +24,18 @@ import pytest
 
 from estimator.interpreters import discover, plan_variants
 from tests.byo.conftest import CliRun, tiny_load
+from tests.promised import PROJECT_CPYTHON, missing_variant, require_uv
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def variant() -> str:
-    for name in ("cpython-3.11", "cpython-3.13", "cpython-3.12"):
-        if plan_variants([name], discover()).resolved:
-            break
-    else:
-        pytest.skip("no CPython 3.11-3.13 here")
-    if shutil.which("uv") is None:
-        pytest.skip("uv is not on PATH (infra/setup.sh installs it)")
-    return name
+    """The CPython the project runs on (setup promises it)."""
+    if not plan_variants([PROJECT_CPYTHON], discover()).resolved:
+        missing_variant(PROJECT_CPYTHON)
+    require_uv()
+    return PROJECT_CPYTHON
 
 
 def generated_tasks(locustfile: Path) -> list[str]:
