@@ -5,8 +5,9 @@ Duration at memory m: the wait part of the measured service time (S − D) uncha
 CPU part at the CPU share min(1, m ÷ 1769) (one request runs on one thread: more than one
 vCPU does not shorten it). The CPU part on one full vCPU follows the vCPU rule of EC2 and
 Fargate: D × host core share ÷ cpu speed is full-core time, ÷ (1 + smt_yield) ÷ 2 on x86 (a
-hyperthread), ÷ 1 on arm64 (a Graviton core). Memory is the smallest size that holds the process (shared +
-one worker, with headroom) and, by the measured p95/mean ratio at low load, meets the p95 SLO.
+hyperthread), ÷ 1 on arm64 (a Graviton core). Memory is the smallest size that holds the
+process (shared + one worker, with headroom) and, by the measured p95/mean ratio at low load,
+meets the p95 SLO.
 """
 
 from __future__ import annotations

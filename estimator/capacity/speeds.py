@@ -191,6 +191,15 @@ def published_speeds(
     return cpu, out
 
 
+def cpu_label(key: str) -> str:
+    """The CPU of a family or serverless target as the score table names it ('' unknown)."""
+    cpu = target_cpu_key(key)
+    for s in family_scores().values():
+        if s.cpu_key == cpu:
+            return s.cpu
+    return ""
+
+
 def target_cpu_key(key: str) -> str | None:
     """The CPU of a family or serverless target, when the table knows it."""
     fam = family_scores().get(key)

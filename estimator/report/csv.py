@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 from estimator.estimate import ConfigEstimate, EstimateReport
+from estimator.report.speeds import break_even_lines, speed_lines
 from estimator.report.view import amount, host_line, inputs, missing_lines, pricing_lines
 
 COLUMNS = (
@@ -95,6 +96,8 @@ def _comments(report: EstimateReport) -> list[str]:
     ]
     lines += [f"pricing: {line}" for line in pricing_lines(report)]
     lines += [f"measurement host: {host_line(h)}" for h in report.hosts]
+    lines += [f"cpu: {x}" for x in speed_lines(report)]
+    lines += [f"break-even: {x}" for h in report.headlines for x in break_even_lines(report, h)]
     lines += [f"warning: {w}" for w in report.warnings]
     lines += [f"missing price: {m}" for m in missing_lines(report)]
     lines += [f"excluded: {e.key}: {e.reason}" for e in report.excluded]

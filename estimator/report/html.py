@@ -9,6 +9,7 @@ from html import escape
 
 from estimator.estimate import ConfigEstimate, EstimateReport
 from estimator.estimate.headline import saving_text
+from estimator.report.speeds import SPEED_COLUMNS, break_even_lines, speed_rows, vcpu_lines
 from estimator.report.svg import bar_chart
 from estimator.report.view import (
     RANKED,
@@ -74,6 +75,9 @@ def _headline(report: EstimateReport) -> str:
             f"</span> with {escape(h.key)} on {h.peak_instances} × {escape(h.instance_type)}</p>"
             f"<p>{escape(saving_text(h.saving, h.key))}; "
             f"{escape(usd(h.usd_per_million_requests))} per million requests; {fleet} fleet</p>"
+            + "".join(
+                f'<p class="small">break-even: {escape(x)}</p>' for x in break_even_lines(report, h)
+            )
         )
     return f'<div class="headline">{"".join(parts)}</div>'
 
@@ -140,6 +144,8 @@ def render(report: EstimateReport) -> str:
             ],
         )
     )
+    body += ["<h2>CPU speeds and the vCPU rule</h2>", _list(vcpu_lines(report))]
+    body.append(_table(SPEED_COLUMNS, speed_rows(report)))
     body += ["<h2>Prices</h2>", _list(pricing_lines(report))]
     body += ["<h2>Measurement hosts</h2>", _list([host_line(h) for h in report.hosts])]
     for name, lines in (

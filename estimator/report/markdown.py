@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from estimator.estimate import ConfigEstimate, EstimateReport
+from estimator.report.speeds import SPEED_COLUMNS, break_even_lines, speed_rows, vcpu_lines
 from estimator.report.view import (
     RANKED,
     SERVERLESS,
@@ -68,7 +69,11 @@ def _details(c: ConfigEstimate) -> list[str]:
 def render(report: EstimateReport) -> str:
     out = [f"# {title(report)}", ""]
     out += ["## Headline", ""]
-    out += [f"- {h.text}" for h in report.headlines] or ["- nothing could be priced"]
+    for h in report.headlines:
+        out.append(f"- {h.text}")
+        out += [f"  - break-even: {line}" for line in break_even_lines(report, h)]
+    if not report.headlines:
+        out.append("- nothing could be priced")
     out.append("")
     for app in sorted({c.app for c in report.configurations}):
         configs = [c for c in report.configurations if c.app == app]
@@ -89,6 +94,8 @@ def render(report: EstimateReport) -> str:
             for a in report.assumption_rows
         ],
     )
+    out += ["## CPU speeds and the vCPU rule", ""] + [f"- {x}" for x in vcpu_lines(report)] + [""]
+    out += table(SPEED_COLUMNS, speed_rows(report))
     out += ["## Prices", ""] + [f"- {line}" for line in pricing_lines(report)] + [""]
     out += ["## Measurement hosts", ""] + [f"- {host_line(h)}" for h in report.hosts] + [""]
     sections = (

@@ -8,6 +8,7 @@ from rich.table import Table
 
 from estimator.estimate import EstimateReport
 from estimator.report.diff import ReportDiff
+from estimator.report.speeds import break_even_lines, speed_lines
 from estimator.report.view import (
     SERVERLESS,
     host_line,
@@ -80,6 +81,8 @@ def print_report(report: EstimateReport, out: Console) -> None:
         out.print(table)
     for h in report.headlines:
         _line(out, h.text, "bold green")
+        for line in break_even_lines(report, h):
+            _line(out, f"  break-even: {line}")
     _line(out, "Where the numbers come from:", "bold")
     overridden = [f"{a.name} = {a.value}" for a in report.assumption_rows if a.overridden]
     t = report.traffic
@@ -92,6 +95,7 @@ def print_report(report: EstimateReport, out: Console) -> None:
         + ("; ".join(overridden) if overridden else "all defaults")
         + " (every one: `estimator report --format md`; docs/model.md)",
         *[f"measured on: {host_line(h)}" for h in report.hosts],
+        *speed_lines(report),
     ]
     if report.scenarios:
         lines.append(f"scenarios: {', '.join(report.scenarios)}")

@@ -4,6 +4,7 @@ import altair as alt
 import streamlit as st
 
 from estimator.dashboard import state
+from estimator.report.speeds import break_even_lines
 from estimator.views import costs, fmt
 
 st.title("Which configuration is cheapest?")
@@ -55,6 +56,8 @@ for h in rep.headlines:
                 f"baseline {s.baseline_key.split(' | ', 1)[1]}: {fmt.usd(s.baseline_usd)}"
             )
         st.caption("**Why:** " + costs.why_line(rep, h.key))
+        for line in break_even_lines(rep, h):
+            st.caption("**Break-even CPU speed:** " + line)
 
 unpriced_apps = sorted({c.app for c in rep.configurations} - {h.app for h in rep.headlines})
 for app in unpriced_apps:
