@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 export UV_PYTHON_DOWNLOADS=never
-DEBIAN_PACKAGES=(pypy3 pypy3-dev wrk chromium)
+DEBIAN_PACKAGES=(pypy3 pypy3-dev wrk chromium openssh-server)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -41,6 +41,14 @@ def worker_argv(
     return argv
 
 
+def close_pipes(proc: subprocess.Popen[bytes]) -> None:
+    """Our ends of a worker's pipes (the worker sees end of input and exits)."""
+    for pipe in (proc.stdin, proc.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+
 @contextlib.contextmanager
 def local_workers(
     variants: Sequence[str], cpu: int | None, progress: Progress
@@ -75,6 +83,7 @@ def local_workers(
             )
             assert proc.stdin is not None
             assert proc.stdout is not None
+            stack.callback(close_pipes, proc)
             w = Worker(rv.name, "local", proc.stdin, proc.stdout, variant_env=dict(rv.env))
             w.start()
             workers.append(w)

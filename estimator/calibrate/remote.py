@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from estimator import procs
-from estimator.calibrate.local import APP, REQUIREMENTS, WORKER, worker_argv
+from estimator.calibrate.local import APP, REQUIREMENTS, WORKER, close_pipes, worker_argv
 from estimator.calibrate.models import CalibrateError
 from estimator.calibrate.runner import Progress, Worker
 from estimator.errors import InterpreterError
@@ -167,6 +167,7 @@ def remote_workers(
                 )
                 assert proc.stdin is not None
                 assert proc.stdout is not None
+                stack.callback(close_pipes, proc)
                 w = Worker(v, t.destination, proc.stdin, proc.stdout, variant_env=envs[v])
                 w.start()
                 workers.append(w)

@@ -5,7 +5,7 @@ size a *value*: the number of mix units taking about `value_s` CPU-seconds). The
 each round asks every variant for one value, in an order rotated round by round, so drift of
 the machine hits all variants alike. After `min_values` rounds, it stops when every variant's
 95% CI half-width is at most `target` of its mean, or when `max_seconds` of wall time are
-spent (the scores then say so).
+spent after those rounds (the scores then say so).
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def measure(
         if rounds >= protocol.min_values and all(x <= protocol.target for x in widths.values()):
             reason = f"every 95% CI within ±{protocol.target:.1%} after {rounds} rounds"
             break
-        if time.monotonic() - start > protocol.max_seconds:
+        if rounds >= protocol.min_values and time.monotonic() - start > protocol.max_seconds:
             reason = (
                 f"time budget of {protocol.max_seconds:g} s spent after {rounds} rounds; "
                 f"CI target ±{protocol.target:.1%} not reached by "

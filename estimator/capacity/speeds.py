@@ -130,7 +130,8 @@ def detect_host_cpu(host: HostFacts) -> HostCpu:
         cpu_key=None,
         label=name,
         how=f"'{host.cpu_model}' is not recognised (no vendor/family/model facts match): set "
-        "host_reference=<family> (e.g. host_reference=m7i) or run `estimator calibrate`",
+        "host_reference=<family> (e.g. host_reference=m7i), or calibrate target families with "
+        "`estimator calibrate`",
     )
 
 

@@ -95,8 +95,13 @@ def for_host(
                     cpu_key=target_cpu_key(key),
                     speed=speed,
                     source="assumed",
-                    detail=f"cpu_speed = {speed:g}: no published score relates it to this "
-                    f"host ({cpu.how if cpu.cpu_key is None else 'no score for this target'})",
+                    detail=f"cpu_speed = {speed:g}: "
+                    + (
+                        "the host's CPU is not recognised, so no published score relates "
+                        "the target to it"
+                        if cpu.cpu_key is None
+                        else "no published score for this target"
+                    ),
                 )
             )
     info = HostSpeeds(

@@ -78,6 +78,7 @@ def break_even_lines(report: EstimateReport, h: Headline) -> list[str]:
 
 
 def vcpu_lines(report: EstimateReport) -> list[str]:
+    """Per measuring host: its vCPU rule, the target side of the rule, and its CPU."""
     out = []
     for hs in report.cpu_speeds:
         r = hs.vcpu_rule
@@ -86,6 +87,9 @@ def vcpu_lines(report: EstimateReport) -> list[str]:
             f"{r.core_share:.3g} of a core per measuring CPU: {r.reason}"
         )
         out.append(hs.target_rule)
+        cpu = hs.host_cpu
+        known = f"{cpu.label}, recognised {cpu.how}" if cpu.cpu_key else cpu.how
+        out.append(f"CPU speeds are relative to this host's core; its CPU: {known}")
     return out
 
 
@@ -100,9 +104,6 @@ def speed_lines(report: EstimateReport) -> list[str]:
     """The vCPU rule and, per source, every target's speed (one line per source)."""
     out = vcpu_lines(report)
     for hs in report.cpu_speeds:
-        cpu = hs.host_cpu
-        known = f"{cpu.label} ({cpu.how})" if cpu.cpu_key else f"not recognised: {cpu.how}"
-        out.append(f"CPU speeds relative to this host's core; host CPU {known}")
         for source, items in _group(hs.speeds).items():
             listed = ", ".join(f"{s.key} {_speed(s.speed)}" for s in items)
             out.append(f"  {SOURCE_WORDS.get(source, source)}: {listed}")
