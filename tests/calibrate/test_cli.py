@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,7 +62,7 @@ def test_calibrate_scores_two_variants_and_saves_the_host(
     assert [s.variant for s in host.scores] == ["cpython-3.11", "cpython-3.13"]
 
 
-def _estimate(capsys: pytest.CaptureFixture[str], store: Path) -> dict[str, object]:
+def _estimate(capsys: pytest.CaptureFixture[str], store: Path) -> dict[str, Any]:
     code, out, err = cli(
         capsys,
         "estimate",
@@ -77,7 +78,7 @@ def _estimate(capsys: pytest.CaptureFixture[str], store: Path) -> dict[str, obje
         "--json",
     )
     assert code == 0, err
-    data: dict[str, object] = json.loads(out)
+    data: dict[str, Any] = json.loads(out)
     return data
 
 
@@ -86,7 +87,7 @@ def test_import_makes_a_family_calibrated_and_changes_the_ranking(
 ) -> None:
     store = fixture_store(tmp_path / "results.sqlite")
     before = _estimate(capsys, store)
-    flask = next(h for h in before["headlines"] if h["app"] == "flask")  # type: ignore[attr-defined]
+    flask = next(h for h in before["headlines"] if h["app"] == "flask")
     assert flask["instance_type"].startswith("c7g.")
     # the measuring host's scores, then a Graviton2 target scoring twice as much (test inputs)
     host = fixture_runs()[0].host
@@ -99,11 +100,11 @@ def test_import_makes_a_family_calibrated_and_changes_the_ranking(
     assert code == 0, err
     assert "c6g: 1 score(s)" in out
     after = _estimate(capsys, store)
-    (hs,) = after["cpu_speeds"]  # type: ignore[misc]
+    (hs,) = after["cpu_speeds"]
     c6g = next(s for s in hs["speeds"] if s["key"] == "c6g")
     assert c6g["source"] == "calibrated"
     assert c6g["speed"] == pytest.approx(2 * 0.625)  # ratio × the VM host's vCPU core share
-    flask = next(h for h in after["headlines"] if h["app"] == "flask")  # type: ignore[attr-defined]
+    flask = next(h for h in after["headlines"] if h["app"] == "flask")
     assert flask["instance_type"].startswith("c6g.")
     code, out, _ = cli(capsys, "calibrate", "show")
     assert "c6g (" in out

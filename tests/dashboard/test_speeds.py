@@ -21,7 +21,7 @@ def _instances(at: AppTest) -> str:
 
 
 def test_a_slider_per_cpu_and_the_flip_it_predicts(app: AppTest) -> None:
-    sliders = {s.key: s for s in app.slider if s.key.startswith("whatif_speed_")}
+    sliders = {s.key: s for s in app.slider if s.key and s.key.startswith("whatif_speed_")}
     assert "whatif_speed_aws-graviton2" in sliders
     assert "c6g" in sliders["whatif_speed_aws-graviton2"].label
     assert "m6g" in sliders["whatif_speed_aws-graviton2"].label
