@@ -16,12 +16,12 @@ from pydantic import TypeAdapter, ValidationError
 
 from estimator import paths
 from estimator.calibrate.models import (
+    Calibrated,
     CalibrateError,
     CalibrationBook,
     CalibrationEntry,
     VariantScore,
 )
-from estimator.capacity.speeds import Calibrated
 from estimator.errors import describe_validation_error
 from estimator.host import HostFacts
 

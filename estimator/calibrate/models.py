@@ -48,6 +48,16 @@ class VariantScore(Model):
         return (self.ci_high - self.ci_low) / 2 / self.score
 
 
+class Calibrated(Model):
+    """A target family's calibrated score ratio to a measuring host (same benchmark, common
+    variants): its CPU speed is this ratio × the host's vCPU core share (the host's score,
+    like its CPU costs, was taken on one of its CPUs)."""
+
+    key: str
+    ratio: float = Field(gt=0)
+    detail: str
+
+
 class CalibrationEntry(Model):
     """Scores kept in the user's calibration book: of a measuring host, or of a target
     family (imported)."""

@@ -57,16 +57,6 @@ class FamilySpeed(Model):
     detail: str
 
 
-class Calibrated(Model):
-    """A target's calibrated score ratio to the measuring host (same benchmark, same
-    variants): the speed is this ratio × the host's vCPU core share (the host's score, like
-    its CPU costs, was taken on one of its CPUs)."""
-
-    key: str
-    ratio: float = Field(gt=0)
-    detail: str
-
-
 # (vendor, x86 family, lowest model, highest model) → CPU key, microarchitecture
 _X86: tuple[tuple[str, int, int, int, str, str], ...] = (
     ("AuthenticAMD", 23, 0x00, 0x0F, "amd-epyc-7571", "Zen (Naples)"),

@@ -50,6 +50,9 @@ BARE_METAL_NO_SMT = x86(
     "GenuineIntel", 6, 106, "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz", ["0\n", "1\n"]
 )
 M7A_VM = x86("AuthenticAMD", 25, 17, "AMD EPYC 9R14", ["0\n", "1\n"], hypervisor=True)
+ZEN4_VM = x86("AuthenticAMD", 25, 17, "AMD EPYC", ["0\n", "1\n"], hypervisor=True)
+"""The team's machine when the fixture runs were recorded: a KVM guest on Zen 4 whose
+hypervisor shortens the model name to 'AMD EPYC'."""
 GRAVITON2_VM = {
     "cpuinfo": "processor\t: 0\nBogoMIPS\t: 243.75\nFeatures\t: fp asimd evtstrm aes pmull "
     "sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp ssbs\n"
@@ -84,6 +87,7 @@ def test_recorded_vm_facts_are_parsed() -> None:
         (facts_from_raw(BARE_METAL_NO_SMT), "core", 1.0, "bare metal"),
         (facts_from_raw(BARE_METAL_SMT), "hyperthread", 0.625, "2 threads per core"),
         (recorded_vm(), "hyperthread", 0.625, "a VM (hypervisor flag)"),
+        (facts_from_raw(ZEN4_VM), "hyperthread", 0.625, "a VM (hypervisor flag)"),
         (facts_from_raw(M7A_VM), "core", 1.0, "one thread per core"),
         (facts_from_raw(GRAVITON2_VM), "core", 1.0, "Arm host"),
     ],
@@ -147,6 +151,7 @@ def test_lambda_and_fargate_count_an_x86_vcpu_by_one_rule() -> None:
         (M7A_VM, "amd-epyc-9r14", "by its model name"),
         (BARE_METAL_NO_SMT, "intel-xeon-platinum-8375c", "by its model name"),
         (BARE_METAL_SMT, "amd-epyc-7r13", "Zen 3 (Milan)"),
+        (ZEN4_VM, "amd-epyc-9r14", "Zen 4 (Genoa)"),
         (GRAVITON2_VM, "aws-graviton2", "Arm CPU part 0xd0c"),
     ],
 )
