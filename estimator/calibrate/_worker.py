@@ -158,6 +158,30 @@ class Bench:
         }
 
 
+def _parse_cpus(text: str) -> list[int]:
+    out: list[int] = []
+    for part in text.strip().split(","):
+        lo, _, hi = part.partition("-")
+        if lo:
+            out += list(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def pin(cpu: int | None) -> list[int]:
+    """Pin to `cpu` (default: the last allowed one); the CPUs allowed afterwards. PyPy has
+    no affinity calls: there the parent pins the worker (`taskset`, or its own spawn)."""
+    setter = getattr(os, "sched_setaffinity", None)
+    if setter is not None:
+        target = max(os.sched_getaffinity(0)) if cpu is None else cpu
+        setter(0, {target})
+        return sorted(os.sched_getaffinity(0))
+    with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+        for line in fh:
+            if line.startswith("Cpus_allowed_list:"):
+                return _parse_cpus(line.split(":", 1)[1])
+    return []
+
+
 def _say(obj: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
@@ -169,9 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpu", type=int, default=None, help="pin to this CPU (default: the last)")
     args = parser.parse_args(argv)
     try:
-        pin = max(os.sched_getaffinity(0)) if args.cpu is None else args.cpu
-        os.sched_setaffinity(0, {pin})
-        cpu = sorted(os.sched_getaffinity(0))
+        cpu = pin(args.cpu)
         with tempfile.TemporaryDirectory(prefix="estimator-calibrate-") as tmp:
             start = time.perf_counter()
             bench = Bench(args.apps, tmp)

@@ -157,6 +157,8 @@ def remote_workers(
                 python = _prepare_python(t, remote, v, pythons.get(v, default_python(v)), progress)
                 argv = worker_argv(python, f"{remote}/_worker.py", f"{remote}/sample_apps", cpu)
                 env_args = [f"{k}={val}" for k, val in sorted(envs[v].items())]
+                if cpu is not None and parse_variant(v).implementation == "pypy":
+                    argv = ["taskset", "-c", str(cpu), *argv]  # PyPy cannot pin itself
                 proc = stack.enter_context(
                     procs.running(
                         t.ssh("env", *env_args, *argv),

@@ -1,7 +1,8 @@
 """The measurement protocol of `estimator calibrate`, over workers wherever they run.
 
-Every variant's worker starts once and warms up (its first CPU-seconds are thrown away and
-size a *value*: the number of mix units taking about `value_s` CPU-seconds). Then rounds:
+Every variant's worker starts once and warms up (its first CPU-seconds, at least
+`jit_warmup_s` for a JIT variant, are thrown away and size a *value*: the number of mix units
+taking about `value_s` CPU-seconds). Then rounds:
 each round asks every variant for one value, in an order rotated round by round, so drift of
 the machine hits all variants alike. After `min_values` rounds, it stops when every variant's
 95% CI half-width is at most `target` of its mean, or when `max_seconds` of wall time are
@@ -81,7 +82,9 @@ class Protocol:
     value_s: float = 0.5
     """CPU-seconds one value takes (a whole number of mix units)."""
     warmup_s: float = 1.0
-    """CPU-seconds run and thrown away first (JIT variants may need more)."""
+    """CPU-seconds run and thrown away first"""
+    jit_warmup_s: float = 10.0
+    """at least this for JIT variants (PyPy, +jit, +cinderx): their code gets compiled first"""
     min_values: int = 6
     target: float = 0.02
     """the 95% CI half-width to reach, as a share of the score"""
@@ -108,7 +111,10 @@ def measure(
     for w in workers:
         ready = w.ready or w.start()
         per = int(ready["requests_per_unit"])
-        warm = w.call(op="warmup", seconds=protocol.warmup_s)
+        seconds = protocol.warmup_s
+        if w.variant.startswith("pypy") or "+jit" in w.variant or "+cinderx" in w.variant:
+            seconds = max(seconds, protocol.jit_warmup_s)
+        warm = w.call(op="warmup", seconds=seconds)
         per_unit_s = float(warm["cpu_s"]) / max(1, int(warm["units"]))
         sizes[w.variant] = max(1, round(protocol.value_s / per_unit_s))
         _value(w, sizes[w.variant], per)  # one more, thrown away: sized values from here on

@@ -66,6 +66,7 @@ def _protocol(args: argparse.Namespace) -> Protocol:
     return Protocol(
         value_s=args.value_seconds,
         warmup_s=args.warmup_seconds,
+        jit_warmup_s=max(args.warmup_seconds, 10.0),
         min_values=args.min_values,
         target=args.target_ci / 100,
         max_seconds=args.max_seconds,
@@ -203,7 +204,12 @@ def register(sub: Any) -> None:
     p.add_argument("--cpu", type=int, metavar="N", help="the CPU to pin to (default: the last)")
     p.add_argument("--target-ci", type=float, default=2.0, metavar="PCT", help="default 2")
     p.add_argument("--value-seconds", type=float, default=0.5, help="CPU-s per value (0.5)")
-    p.add_argument("--warmup-seconds", type=float, default=1.0, help="CPU-s thrown away (1)")
+    p.add_argument(
+        "--warmup-seconds",
+        type=float,
+        default=1.0,
+        help="CPU-s thrown away (1; at least 10 for PyPy and JIT variants)",
+    )
     p.add_argument("--min-values", type=int, default=6, help="values before stopping (6)")
     p.add_argument("--max-seconds", type=float, default=180.0, help="time budget (180)")
     p.add_argument("--no-save", action="store_true", help="don't record this host's scores")

@@ -266,7 +266,11 @@ def cpu_sliders() -> list[speeds.CpuSlider]:
     path = results_path()
     region = st.session_state.get(KEYS["region"], whatif.DEFAULT_REGION)
     discount = float(st.session_state.get(KEYS["discount"], 0.0))
-    return _cpu_sliders(str(path), signature(path), region, discount)
+    try:
+        return _cpu_sliders(str(path), signature(path), region, discount)
+    except EstimatorError as exc:  # e.g. an unreadable calibration book: the pages say it too
+        st.sidebar.error(exc.message, icon=":material/error:")
+        return []
 
 
 def _speed_inputs(sliders: list[speeds.CpuSlider]) -> None:
