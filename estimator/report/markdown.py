@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from estimator.estimate import ConfigEstimate, EstimateReport
-from estimator.report.speeds import SPEED_COLUMNS, break_even_lines, speed_rows, vcpu_lines
-from estimator.report.view import (
+from estimator.display import (
     RANKED,
     SERVERLESS,
+    SPEED_COLUMNS,
+    arrivals_line,
+    break_even_lines,
+    headline_text,
     host_line,
     inputs,
     missing_lines,
@@ -17,13 +19,26 @@ from estimator.report.view import (
     ranked_cells,
     row,
     serverless_cells,
+    speed_rows,
+    tie_lines,
+    tie_rule_line,
     title,
     usd,
+    usd_range,
+    vcpu_lines,
 )
+from estimator.display.text import estimate
+from estimator.estimate import ConfigEstimate, EstimateReport
 
 
-def cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def text(value: str) -> str:
+    """Every text from the estimate passes here once (the place for Markdown escaping)."""
+    return value
+
+
+def cell(value: str) -> str:
+    """A table cell: escaped text, with '|' and line breaks that would end the cell."""
+    return text(value).replace("|", "\\|").replace("\n", " ")
 
 
 def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
@@ -35,34 +50,37 @@ def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
     return [*out, ""]
 
 
-def _details(c: ConfigEstimate) -> list[str]:
-    out = [f"### {c.key}", ""]
+def _details(c: ConfigEstimate, report: EstimateReport) -> list[str]:
+    out = [f"### {text(c.key)}", ""]
+    bound = ", lower bound: at least" if c.measured_lower_bound else ""
     out.append(
-        f"Measured: {c.measured_capacity_rps.mean:,.1f} req/s at the {c.slo_p95_ms:g} ms p95 SLO "
-        f"(95% CI {c.measured_capacity_rps.ci_low:,.1f}–{c.measured_capacity_rps.ci_high:,.1f}, "
-        f"n = {c.repetitions}{', lower bound: at least' if c.measured_lower_bound else ''}), "
-        f"{c.cpu_ms_per_request:.3g} ms CPU per request, {c.latency_low_ms:.3g} ms at low load, "
-        f"{c.worker_uss_mib:,.0f} MiB per worker; runs {', '.join(c.run_ids)}."
+        text(
+            f"Measured: {estimate(c.measured_capacity_rps, 'req/s', 4)} at the "
+            f"{c.slo_p95_ms:g} ms p95 SLO{bound}, {estimate(c.cpu_ms_per_request, 'ms')} CPU "
+            f"per request, {c.latency_low_ms:.3g} ms at low load, {c.worker_uss_mib:,.0f} MiB "
+            f"per worker; runs {', '.join(c.run_ids)}."
+        )
     )
     out.append("")
-    out.append(f"Baseline: {c.baseline_key} ({c.baseline_reason}).")
+    out.append(text(f"Baseline: {c.baseline_key} ({c.baseline_reason})."))
     out.append("")
-    if c.tie_note:
-        out += [f"Tie: {c.tie_note}.", ""]
+    if note := row(c, report).note:
+        out += [text(f"Note: {note}."), ""]
     for i, o in enumerate(c.options):
         label = "Cheapest" if i == 0 else f"Runner-up {i}"
         out.append(
             f"- **{label}: {o.peak_instances} × {o.instance_type}** ({o.vcpu} vCPU, "
             f"{o.memory_gib:g} GiB, {o.arch}, ${o.usd_per_hour.normalize():f}/h): "
-            f"{usd(o.monthly_usd, bound=o.lower_bound)}/month"
+            f"{usd(o.monthly_usd, bound=o.lower_bound)}/month "
+            f"({usd_range(o.monthly_usd_low, o.monthly_usd_high, lower_bound=o.lower_bound)})"
         )
         if i == 0:
-            out += [f"  - {n}" for n in o.notes]
+            out += [f"  - {text(n)}" for n in o.notes]
     if c.unpriced_reason:
-        out.append(f"- Not priced: {c.unpriced_reason}")
-    out += [f"- Left out: {s}" for s in c.skipped]
-    out += [f"- {n}" for n in c.serverless_notes]
-    out += [f"- Measurement warning: {w}" for w in c.warnings]
+        out.append(text(f"- Not priced: {c.unpriced_reason}"))
+    out += [text(f"- Left out: {s}") for s in c.skipped]
+    out += [text(f"- {n}") for n in c.serverless_notes]
+    out += [text(f"- Measurement warning: {w}") for w in c.warnings]
     return [*out, ""]
 
 
@@ -70,20 +88,24 @@ def render(report: EstimateReport) -> str:
     out = [f"# {title(report)}", ""]
     out += ["## Headline", ""]
     for h in report.headlines:
-        out.append(f"- {h.text}")
-        out += [f"  - break-even: {line}" for line in break_even_lines(report, h)]
+        out.append(text(f"- {headline_text(h, report)}"))
+        out += [text(f"  - break-even: {line}") for line in break_even_lines(report, h)]
     if not report.headlines:
         out.append("- nothing could be priced")
+    out += ["", text(f"- {tie_rule_line(report)}")]
+    out += [text(f"- {line}") for line in tie_lines(report)]
+    if arrivals := arrivals_line(report):
+        out.append(text(f"- {arrivals}"))
     out.append("")
     for app in sorted({c.app for c in report.configurations}):
         configs = [c for c in report.configurations if c.app == app]
-        out += [f"## {app}: ranked by {report.request.fleet} $/month", ""]
-        out += table(RANKED, [ranked_cells(row(c)) for c in configs])
-        notes = [f"- {c.key}: {n}" for c in configs if (n := row(c).note)]
+        out += [text(f"## {app}: ranked by {report.request.fleet} $/month"), ""]
+        out += table(RANKED, [ranked_cells(row(c, report)) for c in configs])
+        notes = [text(f"- {c.key}: {n}") for c in configs if (n := row(c, report).note)]
         out += [*notes, ""] if notes else []
     if report.request.include_serverless:
         out += ["## Serverless, from the same measurements", ""]
-        out += table(SERVERLESS, [serverless_cells(row(c)) for c in report.configurations])
+        out += table(SERVERLESS, [serverless_cells(row(c, report)) for c in report.configurations])
     out += ["## Inputs", ""]
     out += table(("input", "value"), inputs(report))
     out += ["## Assumptions", ""]
@@ -94,10 +116,12 @@ def render(report: EstimateReport) -> str:
             for a in report.assumption_rows
         ],
     )
-    out += ["## CPU speeds and the vCPU rule", ""] + [f"- {x}" for x in vcpu_lines(report)] + [""]
+    out += ["## CPU speeds and the vCPU rule", ""]
+    out += [text(f"- {x}") for x in vcpu_lines(report)] + [""]
     out += table(SPEED_COLUMNS, speed_rows(report))
-    out += ["## Prices", ""] + [f"- {line}" for line in pricing_lines(report)] + [""]
-    out += ["## Measurement hosts", ""] + [f"- {host_line(h)}" for h in report.hosts] + [""]
+    out += ["## Prices", ""] + [text(f"- {line}") for line in pricing_lines(report)] + [""]
+    out += ["## Measurement hosts", ""] + [text(f"- {host_line(h)}") for h in report.hosts]
+    out.append("")
     sections = (
         ("Warnings", report.warnings),
         ("Missing prices (left out, not counted as zero)", missing_lines(report)),
@@ -106,8 +130,8 @@ def render(report: EstimateReport) -> str:
     )
     for name, lines in sections:
         if lines:
-            out += [f"## {name}", ""] + [f"- {line}" for line in lines] + [""]
+            out += [f"## {name}", ""] + [text(f"- {line}") for line in lines] + [""]
     out += ["## Per configuration", ""]
     for c in report.configurations:
-        out += _details(c)
+        out += _details(c, report)
     return "\n".join(out).rstrip("\n") + "\n"

@@ -5,33 +5,42 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from estimator.estimate import EstimateReport
-from estimator.report.diff import ReportDiff
-from estimator.report.speeds import break_even_lines, speed_lines
-from estimator.report.view import (
+from estimator.display import (
     SERVERLESS,
+    arrivals_line,
+    break_even_lines,
+    change_phrase,
+    headline_text,
     host_line,
     missing_lines,
     row,
     serverless_cells,
+    speed_lines,
+    tie_lines,
+    tie_rule_line,
     title,
     usd,
 )
+from estimator.estimate import EstimateReport
+from estimator.report.diff import ReportDiff
 
 COMPACT = (
     "rank",
     "configuration",
     "instance",
-    "peak (hourly)",
+    "peak (range)",
     "$/month",
+    "95% range",
     "other fleet",
     "$/M req",
     "binding",
     "capacity/instance",
+    "tie group",
     "saving vs baseline",
 )
-RIGHT = {"peak (hourly)", "$/month", "other fleet", "$/M req", "saving vs baseline"}
+RIGHT = {"peak (range)", "$/month", "95% range", "other fleet", "$/M req"}
 
 
 def _table(heading: str, columns: tuple[str, ...]) -> Table:
@@ -42,8 +51,14 @@ def _table(heading: str, columns: tuple[str, ...]) -> Table:
     return table
 
 
-def _line(out: Console, text: str, style: str = "") -> None:
-    out.print(text, style=style or None, markup=False, highlight=False, soft_wrap=True)
+def text(value: str) -> Text:
+    """Every text passes here once on its way to the terminal (the place for escaping: a
+    `Text` is never parsed for rich markup)."""
+    return Text(value)
+
+
+def _line(out: Console, value: str, style: str = "") -> None:
+    out.print(text(value), style=style or None, highlight=False, soft_wrap=True)
 
 
 def print_report(report: EstimateReport, out: Console) -> None:
@@ -55,34 +70,40 @@ def print_report(report: EstimateReport, out: Console) -> None:
         columns = tuple(f"{other} $/month" if c == "other fleet" else c for c in COMPACT)
         table = _table(f"{app}: ranked by {fleet} $/month", columns)
         for c in configs:
-            r = row(c)
-            saving = f"{r.saving} ({r.saving_pct})" if r.saving_pct else r.saving
-            table.add_row(
+            r = row(c, report)
+            cells = [
                 r.rank,
                 r.key,
                 r.instance,
-                f"{r.peak} ({r.hourly})" if r.peak else "",
+                f"{r.peak} ({r.peak_range})" if r.peak else "",
                 r.monthly,
+                r.monthly_range,
                 r.fixed if other == "fixed" else r.autoscaled,
                 r.per_million,
                 r.binding,
                 r.capacity,
-                saving,
-                style="green" if c.rank == 1 else None,
-            )
+                r.tie,
+                r.saving,
+            ]
+            table.add_row(*(text(x) for x in cells), style="green" if c.rank == 1 else None)
         out.print(table)
         for c in configs:
-            if note := row(c).note:
+            if note := row(c, report).note:
                 _line(out, f"  {c.key}: {note}")
     if report.request.include_serverless:
         table = _table("serverless, from the same measurements", SERVERLESS)
         for c in report.configurations:
-            table.add_row(*serverless_cells(row(c)))
+            table.add_row(*(text(x) for x in serverless_cells(row(c, report))))
         out.print(table)
     for h in report.headlines:
-        _line(out, h.text, "bold green")
+        _line(out, headline_text(h, report), "bold green")
         for line in break_even_lines(report, h):
             _line(out, f"  break-even: {line}")
+    for line in tie_lines(report):
+        _line(out, line, "green")
+    _line(out, tie_rule_line(report))
+    if arrivals := arrivals_line(report):
+        _line(out, arrivals)
     _line(out, "Where the numbers come from:", "bold")
     overridden = [f"{a.name} = {a.value}" for a in report.assumption_rows if a.overridden]
     t = report.traffic
@@ -112,7 +133,7 @@ def print_report(report: EstimateReport, out: Console) -> None:
 def print_diff(d: ReportDiff, out: Console) -> None:
     table = _table(
         f"cost change {d.base} → {d.head}",
-        ("configuration", "base", "head", "change", "%", "instances", "status"),
+        ("configuration", "base", "head", "change", "%", "95% range", "instances", "status"),
     )
     for r in d.rows:
         plus = "+" if r.change_usd is not None and r.change_usd >= 0 else ""
@@ -120,16 +141,16 @@ def print_diff(d: ReportDiff, out: Console) -> None:
         share = "" if r.change_pct is None else f"{r.change_pct:+.1f}%"
         opts = f"{r.base_option or '–'} → {r.head_option or '–'}"
         status = f"{r.status} (over threshold)" if r.over_threshold else r.status
-        table.add_row(
-            r.key,
-            usd(r.base_usd),
-            usd(r.head_usd),
-            change,
-            share,
-            opts,
-            status,
-            style="red" if r.over_threshold else None,
+        measured = change_phrase(
+            r.change_usd,
+            r.change_usd_low,
+            r.change_usd_high,
+            known=r.known,
+            base_lower_bound=r.base_lower_bound,
+            head_lower_bound=r.head_lower_bound,
         )
+        cells = [r.key, usd(r.base_usd), usd(r.head_usd), change, share, measured, opts, status]
+        table.add_row(*(text(x) for x in cells), style="red" if r.over_threshold else None)
     out.print(table)
     for line in d.input_changes:
         _line(out, f"input changed: {line}")

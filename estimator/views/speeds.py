@@ -12,10 +12,10 @@ from pydantic import Field
 from estimator._model import Model
 from estimator.calibrate import load_book
 from estimator.capacity import Assumptions
+from estimator.display.speeds import break_even_lines
 from estimator.estimate import EstimateReport
 from estimator.estimate.speeds import for_host
 from estimator.pricing import Catalog
-from estimator.report.speeds import break_even_lines
 from estimator.views.snapshot import StoreSnapshot
 
 SLIDER_MIN = 0.1

@@ -115,7 +115,7 @@ def test_on_a_vm_a_measured_cpu_second_is_one_x86_target_vcpu_second() -> None:
     a Graviton vCPU (a whole core, same speed) serves 1 ÷ 0.625 = 1.6 times that."""
     from estimator.capacity import HardwareShape, instance_capacity
 
-    s = summary(x_max=10_000.0).model_copy(update={"host": recorded_vm()})
+    s = summary().model_copy(update={"host": recorded_vm()})
     a = Assumptions(slo_caps_utilization=False, workers_rule="fixed", workers_fixed=64)
     m6i = instance_capacity(s, HardwareShape.ec2("m6i.large", 2, 8, "x86_64", "intel"), a)
     m7g = instance_capacity(s, HardwareShape.ec2("m7g.large", 2, 8, "arm64", "aws"), a)
@@ -123,7 +123,7 @@ def test_on_a_vm_a_measured_cpu_second_is_one_x86_target_vcpu_second() -> None:
     # D = 4 ms; 2 vCPUs at 0.65 utilisation: 2 × 0.65 ÷ 4 ms = 325 req/s on x86
     assert cpu["m6i.large"] == pytest.approx(325.0)
     assert cpu["m7g.large"] == pytest.approx(325.0 / 0.625)
-    assert "vCPU rule: hyperthread" in m6i.notes[0]
+    assert any("vCPU rule: hyperthread" in n for n in m6i.notes)
 
 
 def test_lambda_and_fargate_count_an_x86_vcpu_by_one_rule() -> None:

@@ -1,6 +1,6 @@
-"""Words for the CPU-speed side of an estimate, shared by every format: the vCPU rule, each
-target's speed and its source, and each app's break-even speeds. Only wording here: the
-numbers come from the estimate stage (`estimate.speeds`, `estimate.breakeven`)."""
+"""Words for the CPU-speed side of an estimate, for every output: the vCPU rule, each target's
+speed and its source, and each app's break-even speeds. Only wording here: the numbers come
+from the estimate stage (`estimate.speeds`, `estimate.breakeven`)."""
 
 from __future__ import annotations
 
