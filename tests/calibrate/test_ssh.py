@@ -22,6 +22,7 @@ from estimator.calibrate.local import requirements
 from estimator.interpreters import discover, plan_variants, provision
 from tests.calibrate.helpers import cli
 from tests.calibrate.test_cli import QUICK
+from tests.promised import missing_promised, skip_unpromised
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 PRIVSEP = Path("/run/sshd")
@@ -45,12 +46,12 @@ def _keygen(path: Path) -> None:
 def sshd(tmp_path: Path) -> Iterator[list[str]]:
     """A running sshd; yields the `estimator calibrate` options that reach it."""
     if not Path(SSHD).is_file() or shutil.which("ssh-keygen") is None:
-        pytest.skip(f"no OpenSSH server at {SSHD}: install openssh-server (infra/setup.sh does)")
+        missing_promised(f"the OpenSSH server ({SSHD}, Debian's openssh-server)")
     if not PRIVSEP.is_dir():
         try:
             PRIVSEP.mkdir(mode=0o755, parents=True)
         except OSError as exc:
-            pytest.skip(f"sshd needs its privilege-separation directory {PRIVSEP}: {exc}")
+            skip_unpromised(f"sshd needs its privilege-separation directory {PRIVSEP}: {exc}")
     _keygen(tmp_path / "host_key")
     _keygen(tmp_path / "client_key")
     auth = tmp_path / "authorized_keys"
@@ -78,7 +79,7 @@ def sshd(tmp_path: Path) -> Iterator[list[str]]:
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.skip(f"sshd did not start: {log.read_text()[-500:]}")
+                    skip_unpromised(f"sshd could not start here: {log.read_text()[-500:]}")
                 time.sleep(0.1)
         yield [
             "--ssh",
