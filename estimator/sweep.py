@@ -11,7 +11,7 @@ result is stored as soon as it is done.
 - Survives a failing cell: its `RunResult` is failed (stored with its reason) and the others
   go on. Variants that are not installed are stored as failed cells, named, with how to get
   them.
-- With a `preflight` (the CLI passes `estimator.preflight.preflight`), each app × variant is
+- With a `preflight` (the CLI passes `estimator.onboard.preflight`), each app × variant is
   checked once before its first cell (the shipped sample apps only with `preflight_samples`:
   their own tests cover them); when that fails, its cells are stored as failed with
   the preflight's message (no run is attempted) and the sweep goes on with the others.
@@ -48,7 +48,7 @@ from estimator.measure import (
     measure_batch,
     skipped_result,
 )
-from estimator.preflight import PreflightResult
+from estimator.onboard import PreflightResult
 from estimator.scenario import Scenario
 from estimator.store.runs import Store
 

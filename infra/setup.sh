@@ -15,6 +15,7 @@ DEBIAN_PACKAGES=(
     pypy3-dev   # headers: some sample-app dependencies build C extensions on PyPy
     wrk         # the fidelity benchmark's reference load generator
     chromium    # the dashboard's browser tests
+    openssh-server  # sshd for the `estimator calibrate --ssh` test (it starts its own)
 )
 
 missing=()

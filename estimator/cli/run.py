@@ -12,8 +12,8 @@ from rich.table import Table
 from estimator._model import Model
 from estimator.cli._common import add_results_arg, console, open_store, results_path
 from estimator.cli._progress import RichObserver, describe_result
-from estimator.cli.init import print_preflight
-from estimator.preflight import PreflightResult, preflight
+from estimator.cli.onboard import print_preflight
+from estimator.onboard import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
 from estimator.store.compare import compare_configs
 from estimator.store.runs import RunRow, Store
@@ -251,6 +251,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     out = console()
     out.print(describe_result(result))
     out.print(f"run dir: {result.run_dir}")
+    if result.launch is not None and result.launch.server_versions:
+        versions = result.launch.server_versions.items()
+        out.print("server packages: " + ", ".join(f"{name} {v}" for name, v in sorted(versions)))
     if result.batch_id:
         others = [k for k in result.batch_members if k != result.config_key]
         out.print(

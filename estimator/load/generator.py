@@ -218,6 +218,7 @@ class LoadGenerator:
                 start_at=start_at,
                 arrivals=spec.arrivals,
                 seed=None if spec.seed is None else spec.seed * 1009 + driver.index,
+                even_tasks=spec.even_tasks,
             )
             driver.send(cmd.model_dump())
         deadline = time.monotonic() + (start_at - time.time()) + spec.duration_s + REPLY_GRACE_S

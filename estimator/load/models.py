@@ -49,6 +49,11 @@ class PhaseSpec(Model):
         description="seeds the generator's random choices (tasks, arrival gaps) for the "
         "window: the same seed gives every configuration the same request sequence",
     )
+    even_tasks: bool = Field(
+        False,
+        description="every task of the locustfile as likely as any other, whatever its weight "
+        "(a check that each one works, not a measurement)",
+    )
 
 
 class HistogramData(Model):
@@ -86,6 +91,10 @@ class EndpointStats(Model):
     failures: int = Field(ge=0)
     throughput_rps: float = Field(ge=0)
     latency: LatencySummary
+    statuses: dict[str, int] = Field(
+        default_factory=dict,
+        description="requests by HTTP status class ('2xx'…'5xx'; 'none': no answer)",
+    )
 
 
 class FailureCount(Model):

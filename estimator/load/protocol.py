@@ -34,6 +34,7 @@ class PhaseCommand(Model):
     start_at: float
     arrivals: Arrivals = "even"
     seed: int | None = Field(None, description="seeds task choices and arrival gaps")
+    even_tasks: bool = Field(False, description="ignore the task weights for this phase")
 
 
 class QuitCommand(Model):
@@ -58,6 +59,7 @@ class EndpointWire(Model):
     requests: int = Field(ge=0)
     failures: int = Field(ge=0)
     latency: HistogramData
+    statuses: dict[str, int] = Field(default_factory=dict, description="'2xx' → requests")
 
 
 class SecondWire(Model):

@@ -28,7 +28,13 @@ from estimator.measure.latency import LatencyQueue
 from estimator.measure.models import MeasureStop, PhaseResult, RunResult
 from estimator.measure.rounds import relative_half_width
 from estimator.sample import Sampler
-from estimator.serve import RunningServer, generator_cpus, placement_for, serve, server_requirements
+from estimator.serve import (
+    RunningServer,
+    generator_cpus,
+    placement_for,
+    serve,
+    server_requirements_for,
+)
 from estimator.serve.ports import free_port
 
 _WORKER_CRASH = re.compile(
@@ -39,7 +45,8 @@ _WORKER_CRASH = re.compile(
 
 def requirement_set(cell: CellSpec, variant: ResolvedVariant) -> RequirementSet:
     facts = variant.interpreter.facts
-    servers = server_requirements(
+    servers = server_requirements_for(
+        cell.app,
         [cell.server.kind],
         python_version=(facts.major, facts.minor),
         implementation=facts.implementation,

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from estimator.display import (
     RANKED,
     SERVERLESS,
+    SPEED_COLUMNS,
     arrivals_line,
+    break_even_lines,
     headline_text,
     host_line,
     inputs,
@@ -17,11 +19,13 @@ from estimator.display import (
     ranked_cells,
     row,
     serverless_cells,
+    speed_rows,
     tie_lines,
     tie_rule_line,
     title,
     usd,
     usd_range,
+    vcpu_lines,
 )
 from estimator.display.text import estimate
 from estimator.estimate import ConfigEstimate, EstimateReport
@@ -83,9 +87,11 @@ def _details(c: ConfigEstimate, report: EstimateReport) -> list[str]:
 def render(report: EstimateReport) -> str:
     out = [f"# {title(report)}", ""]
     out += ["## Headline", ""]
-    out += [text(f"- {headline_text(h, report)}") for h in report.headlines] or [
-        "- nothing could be priced"
-    ]
+    for h in report.headlines:
+        out.append(text(f"- {headline_text(h, report)}"))
+        out += [text(f"  - break-even: {line}") for line in break_even_lines(report, h)]
+    if not report.headlines:
+        out.append("- nothing could be priced")
     out += ["", text(f"- {tie_rule_line(report)}")]
     out += [text(f"- {line}") for line in tie_lines(report)]
     if arrivals := arrivals_line(report):
@@ -110,6 +116,9 @@ def render(report: EstimateReport) -> str:
             for a in report.assumption_rows
         ],
     )
+    out += ["## CPU speeds and the vCPU rule", ""]
+    out += [text(f"- {x}") for x in vcpu_lines(report)] + [""]
+    out += table(SPEED_COLUMNS, speed_rows(report))
     out += ["## Prices", ""] + [text(f"- {line}") for line in pricing_lines(report)] + [""]
     out += ["## Measurement hosts", ""] + [text(f"- {host_line(h)}") for h in report.hosts]
     out.append("")

@@ -127,3 +127,24 @@ def test_requests_completing_while_the_phase_drains_are_counted_apart() -> None:
     merged = merge_phase(PhaseSpec(name="p", kind="cost", duration_s=1.0), [out], started_at=0.0)
     assert (merged.drained_requests, merged.drained_failures) == (2, 1)
     assert merged.served_ok == 1 + 2 - 1
+
+
+def test_status_classes_per_endpoint_survive_the_merge() -> None:
+    def driver(rows: list[tuple[str, int | None, str | None]]) -> DriverPhase:
+        rec = PhaseRecorder("s", start=0.0, duration=3.0, users=1)
+        for name, status, err in rows:
+            rec.record(0.5, "GET", name, 1.0, err, status=status)
+        return rec.finish(cpu_s=0.0, start_lag_s=0.0)
+
+    a = driver([("/", 200, None), ("/", 302, None), ("/x", 404, "e"), ("/x", None, "refused")])
+    b = driver([("/", 204, None), ("/x", 503, "e")])
+    assert {e.name: e.statuses for e in a.endpoints} == {
+        "/": {"2xx": 1, "3xx": 1},
+        "/x": {"4xx": 1, "none": 1},
+    }
+    spec = PhaseSpec(name="s", kind="steady", duration_s=3.0)
+    phase = merge_phase(spec, [a, b], started_at=0.0)
+    assert {e.name: e.statuses for e in phase.endpoints} == {
+        "/": {"2xx": 2, "3xx": 1},
+        "/x": {"4xx": 1, "none": 1, "5xx": 1},
+    }
