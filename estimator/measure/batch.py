@@ -11,7 +11,7 @@
    known), in an order that changes every round (`rounds.round_order`). Before a round, if
    the last round's duration would overrun `budget_s`, every configuration still short of its
    target stops its cost windows ("budget"); latency windows still due go on for at most
-   `LATENCY_GRACE` of the budget more.
+   `LATENCY_GRACE` of the budget more, then only those a usable summary still lacks.
 4. A configuration that is done is checked for a warm-up that never ended (`rounds.trend`),
    turned into its `RunResult`, handed to `on_result` (the sweep stores it at once) and its
    processes stopped.
@@ -25,6 +25,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
 from estimator import paths
@@ -53,7 +54,9 @@ from estimator.sample.window import SamplerError
 
 LATENCY_GRACE = 0.25
 """After the budget, latency windows still due (the capacity search) may take this share of
-the budget more; what is left then is cut (the capacity is a lower bound, "budget")."""
+the budget more; after that only what a usable summary still lacks is measured (a probe,
+each steady rate once, one capacity-search step: `LatencyQueue.has_minimum`), and a search
+cut short is a lower bound ("budget")."""
 
 Progress = Callable[[CellSpec, str], None]
 OnResult = Callable[[RunResult], None]
@@ -135,7 +138,7 @@ class _Batch:
             self.progress(m.cell, "provision")
             if self.guarded(m, m.provision):
                 self.progress(m.cell, "start server")
-                self.guarded(m, lambda m=m: m.start(ready_timeout))  # type: ignore[misc]
+                self.guarded(m, partial(m.start, ready_timeout))
         for m in self.live():
             self.guarded(m, m.ready)
 
@@ -165,7 +168,7 @@ class _Batch:
         began = self.clock()
         last_round_s = 0.0
         round_no = 0
-        over = False
+        over = minimum = False
         while self.live():
             elapsed = self.clock() - began
             if round_no > 0 and elapsed + last_round_s > plan.budget_s and not over:
@@ -174,8 +177,12 @@ class _Batch:
                     if m.cost_stop is None:
                         m.cost_stop = "budget"
             if over and elapsed + last_round_s > plan.budget_s * (1 + LATENCY_GRACE):
-                self.out_of_budget()
-                return
+                minimum = True  # only what a usable summary still lacks
+                for m in self.live():
+                    if m.latency.has_minimum:
+                        self.done(m)
+                if not self.live():
+                    return
             round_no += 1
             r0 = self.clock()
             by_key = {m.key: m for m in self.live()}
@@ -184,7 +191,7 @@ class _Batch:
                 if m.key in self.results:
                     continue
                 self.progress(m.cell, f"round {round_no}")
-                self.guarded(m, lambda m=m, r=round_no: self.round_of(m, r))  # type: ignore[misc]
+                self.guarded(m, partial(self.round_of, m, round_no, minimum=minimum))
             last_round_s = self.clock() - r0
             for m in self.live():
                 if m.cost_stop is None:
@@ -195,7 +202,7 @@ class _Batch:
                 if m.cost_stop is not None and (m.latency.done or m.latency_idle):
                     self.done(m)
 
-    def round_of(self, m: Member, round_no: int) -> None:
+    def round_of(self, m: Member, round_no: int, *, minimum: bool = False) -> None:
         plan = m.cell.load
         neighbours = [n for n in self.live() if n is not m]
         m.rounds += 1
@@ -213,7 +220,7 @@ class _Batch:
             latency_windows = 2  # its cost is known: the round's time goes to latency
         for _ in range(latency_windows):
             seed = window_seed(plan.seed, round_no, 1)
-            window = m.latency.next_window(m.closed_loop_rps(), seed)
+            window = m.latency.next_window(m.closed_loop_rps(), seed, minimum=minimum)
             if window is None:
                 m.latency_idle = True  # nothing left to measure at a rate (or no throughput)
                 return
@@ -236,12 +243,6 @@ class _Batch:
         # cost more requests than the SLO's error rate allows
         if self.guarded(m, m.check_workers):
             self.finish(m, "ok")
-
-    def out_of_budget(self) -> None:
-        for m in self.live():
-            if m.cost_stop is None:
-                m.cost_stop = "budget"
-            self.done(m)
 
 
 def _stop_detail(m: Member) -> str:

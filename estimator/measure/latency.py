@@ -33,6 +33,7 @@ class LatencyQueue:
         n_rates = len(plan.steady_rates) or len(plan.steady_fractions)
         self.steady_left = [plan.steady_windows] * n_rates
         self.steady_rate: list[float | None] = [None] * n_rates
+        self.steady_done = [0] * n_rates
         self.search: CapacitySearch | None = None
         self.steady_outcomes: list[StepOutcome] = []
         self._turn = 0
@@ -47,9 +48,11 @@ class LatencyQueue:
             and self.search.done
         )
 
-    def _steady_spec(self, closed_loop_rps: float, seed: int | None) -> LatencyWindow | None:
+    def _steady_spec(
+        self, closed_loop_rps: float, seed: int | None, *, unmeasured: bool = False
+    ) -> LatencyWindow | None:
         for i, left in enumerate(self.steady_left):
-            if not left:
+            if not left or (unmeasured and self.steady_done[i]):
                 continue
             if self.steady_rate[i] is None:
                 rate = (
@@ -85,10 +88,38 @@ class LatencyQueue:
         )
         return LatencyWindow(spec=spec)
 
-    def next_window(self, closed_loop_rps: float, seed: int | None) -> LatencyWindow | None:
-        """The next open-loop window (None: nothing left)."""
+    @property
+    def has_minimum(self) -> bool:
+        """Enough for a usable summary: a probe (when planned), every steady rate once, and a
+        capacity-search step."""
+        probed = self.probes_left < self.plan.probe_windows or not self._probes_planned
+        steady = all(
+            d or not left for d, left in zip(self.steady_done, self.steady_left, strict=True)
+        )
+        searched = self.search is not None and (bool(self.search.steps) or self.search.done)
+        return probed and steady and searched
+
+    @property
+    def _probes_planned(self) -> bool:
+        return self.plan.service_probe_s > 0
+
+    def next_window(
+        self, closed_loop_rps: float, seed: int | None, *, minimum: bool = False
+    ) -> LatencyWindow | None:
+        """The next open-loop window (None: nothing left). `minimum`: only what `has_minimum`
+        still lacks (the time budget is spent)."""
         if closed_loop_rps <= 0:
             return None
+        if minimum:
+            if self.has_minimum:
+                return None
+            if self.probes_left == self.plan.probe_windows and self._probes_planned:
+                return self._probe_spec(seed)
+            window = self._steady_spec(closed_loop_rps, seed, unmeasured=True)
+            if window is not None:
+                return window
+            self.probes_left = 0  # the rest of the probes and steady windows are skipped
+            self.steady_left = [0] * len(self.steady_left)
         self._turn += 1
         steady = any(self.steady_left)
         if self.probes_left and (self._turn % 2 == 1 or not steady):
@@ -126,6 +157,7 @@ class LatencyQueue:
             self.probes_left = max(0, self.probes_left - 1)
         elif kind == "steady" and window.steady_index is not None:
             self.steady_left[window.steady_index] -= 1
+            self.steady_done[window.steady_index] += 1
             if result.load.target_rate is not None:
                 self.steady_outcomes.append(
                     StepOutcome.from_phase(result.load, generator_bound=result.generator_bound)

@@ -5,6 +5,7 @@ changes the estimate's ranking."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def test_import_makes_a_family_calibrated_and_changes_the_ranking(
     store = fixture_store(tmp_path / "results.sqlite")
     before = _estimate(capsys, store)
     flask = next(h for h in before["headlines"] if h["app"] == "flask")
-    assert flask["instance_type"].startswith("c7g.")
+    cost_before = Decimal(flask["monthly_usd"])
     # the measuring host's scores, then a Graviton2 target scoring twice as much (test inputs)
     host = fixture_runs()[0].host
     save_book(record_host(CalibrationBook(), [score("cpython-3.11", 800, host)], "this machine"))
@@ -106,6 +107,8 @@ def test_import_makes_a_family_calibrated_and_changes_the_ranking(
     assert c6g["speed"] == pytest.approx(2 * 0.625)  # ratio × the VM host's vCPU core share
     flask = next(h for h in after["headlines"] if h["app"] == "flask")
     assert flask["instance_type"].startswith("c6g.")
+    # twice as fast a core: fewer instances for the same traffic
+    assert Decimal(flask["monthly_usd"]) < cost_before
     code, out, _ = cli(capsys, "calibrate", "show")
     assert "c6g (" in out
     assert "cpython-3.11: 1,600.0" in out

@@ -99,3 +99,17 @@ def test_without_throughput_there_is_nothing_to_measure() -> None:
     queue = LatencyQueue(PLAN, SLO)
     assert queue.next_window(0.0, seed=None) is None
     assert queue.capacity() is None
+
+
+def test_past_the_budget_only_what_a_summary_lacks_is_measured() -> None:
+    queue = LatencyQueue(PLAN, SLO)  # 2 probes, 2 windows of one steady rate, a search
+    assert not queue.has_minimum
+    kinds = []
+    while (window := queue.next_window(100.0, seed=None, minimum=True)) is not None:
+        kinds.append(window.spec.kind)
+        queue.record(window, _outcome(window.spec.rate or 1.0, 50.0))
+    assert kinds == ["probe", "steady", "step"]  # one of each, then nothing
+    assert queue.has_minimum
+    cap = queue.capacity()
+    assert cap is not None
+    assert (cap.stop_reason, cap.lower_bound) == ("budget", True)  # the search was cut
