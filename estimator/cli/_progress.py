@@ -13,22 +13,24 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from estimator.escape import rich_text as esc
 from estimator.measure import RunResult
 from estimator.sweep import PlannedCell, SweepObserver, SweepPlan
 
 
 def describe_result(result: RunResult) -> str:
-    label = result.cell.label
+    label = esc(result.cell.label)
     seconds = result.ended_at - result.started_at
     if result.status != "ok":
-        return f"[red]✗[/] {label}: {result.status} ({result.failure_stage}): {result.failure}"
+        why = esc(f"{result.status} ({result.failure_stage}): {result.failure}")
+        return f"[red]✗[/] {label}: {why}"
     cap = result.capacity
     parts = []
     if cap is not None and cap.capacity_rps is not None:
         bound = "≥ " if cap.lower_bound else ""
         parts.append(f"capacity {bound}{cap.capacity_rps:,.0f} req/s (p95 {cap.p95_ms:.0f} ms)")
     elif cap is not None:
-        parts.append(f"no rate met the SLO ({cap.detail})")
+        parts.append(esc(f"no rate met the SLO ({cap.detail})"))
     steady = result.steady
     if steady and steady[0].cpu_s_per_request is not None:
         parts.append(f"{steady[0].cpu_s_per_request * 1000:.2f} CPU-ms/req")
@@ -62,11 +64,11 @@ class RichObserver(SweepObserver):
 
     def cell_started(self, index: int, planned: PlannedCell) -> None:
         assert self.task is not None
-        self.progress.update(self.task, description=f"{planned.cell.label}: starting")
+        self.progress.update(self.task, description=f"{esc(planned.cell.label)}: starting")
 
     def phase(self, planned: PlannedCell, phase: str) -> None:
         assert self.task is not None
-        self.progress.update(self.task, description=f"{planned.cell.label}: {phase}")
+        self.progress.update(self.task, description=esc(f"{planned.cell.label}: {phase}"))
 
     def cell_finished(self, index: int, result: RunResult) -> None:
         assert self.task is not None

@@ -11,6 +11,7 @@ from rich.table import Table
 from estimator.cli._common import add_results_arg, console, open_store, results_path
 from estimator.cli._progress import RichObserver, describe_result
 from estimator.cli.init import print_preflight
+from estimator.escape import rich_text as esc
 from estimator.preflight import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
 from estimator.store.compare import compare_configs
@@ -77,16 +78,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     with Store(results_path(args)) as store:
         plan = plan_sweep(scenario, store, force=args.force, retry_failed=args.retry_failed)
         out.print(
-            f"scenario [bold]{scenario.name}[/]: {len(plan.cells)} cells "
+            f"scenario [bold]{esc(scenario.name)}[/]: {len(plan.cells)} cells "
             f"({len(plan.to_run)} to run, {len(plan.cells) - len(plan.to_run)} already done); "
-            f"variants: {', '.join(v.name for v in plan.variants) or 'none'}; "
-            f"results: {store.path}"
+            f"variants: {esc(', '.join(v.name for v in plan.variants) or 'none')}; "
+            f"results: {esc(store.path)}"
         )
         for line in [*plan.missing, *plan.skipped_pairs, *plan.warnings]:
-            out.print(f"  [yellow]note:[/] {line}")
+            out.print(f"  [yellow]note:[/] {esc(line)}")
         if args.dry_run:
             for c in plan.cells:
-                out.print(f"  {'done ' if c.done else 'to run'} {c.cell.label}")
+                out.print(f"  {'done ' if c.done else 'to run'} {esc(c.cell.label)}")
             return 0
         observer = _Observer(out)
         try:
@@ -118,7 +119,8 @@ class _Observer(RichObserver):
     def preflight_started(self, planned: PlannedCell) -> None:
         assert self.task is not None
         cell = planned.cell
-        self.progress.update(self.task, description=f"preflight {cell.variant} × {cell.app.name}")
+        what = esc(f"{cell.variant} × {cell.app.name}")
+        self.progress.update(self.task, description=f"preflight {what}")
 
     def preflight_finished(self, result: PreflightResult) -> None:
         print_preflight(result, self.progress.console)
@@ -132,7 +134,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
         return 0
     out = console()
     if not rows:
-        out.print(f"no runs in {results_path(args)}; `estimator run quick` measures the samples")
+        out.print(
+            f"no runs in {esc(results_path(args))}; `estimator run quick` measures the samples"
+        )
         return 0
     table = Table(header_style="bold")
     for col in (
@@ -156,9 +160,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
         cpu = "" if r.cpu_s_per_request is None else f"{r.cpu_s_per_request * 1000:.2f}"
         status = r.status if r.status == "ok" else f"{r.status}: {r.failure or ''}"[:80]
         started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started_at))
-        table.add_row(
-            r.id, started, r.app, r.variant, r.server, str(r.repetition + 1), status, cap, cpu
-        )
+        cells = (r.id, started, r.app, r.variant, r.server, str(r.repetition + 1), status)
+        table.add_row(*map(esc, cells), cap, cpu)
     out.print(table)
     return 0
 
@@ -171,7 +174,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     out = console()
     out.print(describe_result(result))
-    out.print(f"run dir: {result.run_dir}")
+    out.print(f"run dir: {esc(result.run_dir)}")
     table = Table(header_style="bold", title="phases")
     for col in (
         "phase",
@@ -189,7 +192,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     for p in result.phases:
         lat = p.load.latency
         table.add_row(
-            p.load.name,
+            esc(p.load.name),
             "closed" if p.load.target_rate is None else f"{p.load.target_rate:.0f}",
             f"{p.load.throughput_rps:.0f}",
             _ms(lat.p50_ms),
@@ -206,7 +209,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
     out.print(table)
     for w in [*result.warnings, *result.mismatches]:
-        out.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {esc(w)}")
     return 0
 
 
@@ -221,7 +224,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(result.model_dump_json(indent=2))
         return 0
     out = console()
-    out.print(f"A = {result.a}\nB = {result.b}")
+    out.print(f"A = {esc(result.a)}\nB = {esc(result.b)}")
     table = Table(header_style="bold")
     for col in ("metric", "A mean", "B mean", "B/A", "verdict"):
         table.add_column(col)
@@ -229,7 +232,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         mean_a, mean_b = sum(m.a) / len(m.a), sum(m.b) / len(m.b)
         ratio = "" if m.ratio is None else f"{m.ratio:.3f}"
         table.add_row(
-            f"{m.metric} ({m.unit})", f"{mean_a:,.2f}", f"{mean_b:,.2f}", ratio, m.verdict
+            esc(f"{m.metric} ({m.unit})"), f"{mean_a:,.2f}", f"{mean_b:,.2f}", ratio, esc(m.verdict)
         )
     out.print(table)
     return 0

@@ -13,6 +13,7 @@ import streamlit as st
 from estimator import paths
 from estimator.capacity import TrafficProfile
 from estimator.errors import EstimatorError
+from estimator.escape import streamlit_text as esc
 from estimator.estimate import EstimateReport
 from estimator.measure import RunResult
 from estimator.pricing import Catalog, load_catalog
@@ -70,7 +71,7 @@ def series(run_id: str) -> pd.DataFrame:
 
 def fail(exc: EstimatorError) -> NoReturn:
     """One line naming the problem and the fix, never a traceback; then stop this run."""
-    st.error(exc.message, icon=":material/error:")
+    st.error(esc(exc.message), icon=":material/error:")
     st.stop()
 
 
@@ -323,9 +324,9 @@ def report(
 def no_report(exc: EstimatorError | None) -> None:
     """Say why there are no costs: a hint while an upload is awaited, else the error."""
     if isinstance(exc, whatif.UploadMissing):
-        st.info(exc.message, icon=":material/upload_file:")
+        st.info(esc(exc.message), icon=":material/upload_file:")
     else:
-        st.error(exc.message if exc else "no estimate", icon=":material/error:")
+        st.error(esc(exc.message) if exc else "no estimate", icon=":material/error:")
 
 
 @st.cache_data(max_entries=8, ttl=TTL_S, show_spinner=False)
@@ -342,4 +343,4 @@ def summaries() -> costs.Summaries:
 
 
 def inputs_caption(rep: EstimateReport) -> None:
-    st.caption(costs.inputs_line(rep))
+    st.caption(esc(costs.inputs_line(rep)))

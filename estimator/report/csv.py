@@ -9,6 +9,7 @@ import csv
 import io
 from decimal import Decimal
 
+from estimator.escape import csv_cell, csv_comment
 from estimator.estimate import ConfigEstimate, EstimateReport
 from estimator.report.view import amount, host_line, inputs, missing_lines, pricing_lines
 
@@ -99,7 +100,7 @@ def _comments(report: EstimateReport) -> list[str]:
     lines += [f"missing price: {m}" for m in missing_lines(report)]
     lines += [f"excluded: {e.key}: {e.reason}" for e in report.excluded]
     lines += [f"method: {n}" for n in report.notes]
-    return [f"# {' '.join(line.split())}" for line in lines]
+    return [f"# {csv_comment(line)}" for line in lines]
 
 
 def render(report: EstimateReport) -> str:
@@ -108,7 +109,7 @@ def render(report: EstimateReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for c in report.configurations:
-        writer.writerow(_record(c))
+        writer.writerow([csv_cell(v) for v in _record(c)])
     return out.getvalue()
 
 

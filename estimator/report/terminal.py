@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from estimator.escape import plain_text, rich_text
 from estimator.estimate import EstimateReport
 from estimator.report.diff import ReportDiff
 from estimator.report.view import (
@@ -34,7 +35,7 @@ RIGHT = {"peak (hourly)", "$/month", "other fleet", "$/M req", "saving vs baseli
 
 
 def _table(heading: str, columns: tuple[str, ...]) -> Table:
-    table = Table(title=heading, header_style="bold", title_justify="left")
+    table = Table(title=rich_text(heading), header_style="bold", title_justify="left")
     for col in columns:
         right = col in RIGHT or col.endswith("$/month")
         table.add_column(col, justify="right" if right else "left")
@@ -42,7 +43,7 @@ def _table(heading: str, columns: tuple[str, ...]) -> Table:
 
 
 def _line(out: Console, text: str, style: str = "") -> None:
-    out.print(text, style=style or None, markup=False, highlight=False, soft_wrap=True)
+    out.print(plain_text(text), style=style or None, markup=False, highlight=False, soft_wrap=True)
 
 
 def print_report(report: EstimateReport, out: Console) -> None:
@@ -56,7 +57,7 @@ def print_report(report: EstimateReport, out: Console) -> None:
         for c in configs:
             r = row(c)
             saving = f"{r.saving} ({r.saving_pct})" if r.saving_pct else r.saving
-            table.add_row(
+            cells = (
                 r.rank,
                 r.key,
                 r.instance,
@@ -67,8 +68,8 @@ def print_report(report: EstimateReport, out: Console) -> None:
                 r.binding,
                 r.capacity,
                 saving,
-                style="green" if c.rank == 1 else None,
             )
+            table.add_row(*map(rich_text, cells), style="green" if c.rank == 1 else None)
         out.print(table)
         for c in configs:
             if note := row(c).note:
@@ -76,7 +77,7 @@ def print_report(report: EstimateReport, out: Console) -> None:
     if report.request.include_serverless:
         table = _table("serverless, from the same measurements", SERVERLESS)
         for c in report.configurations:
-            table.add_row(*serverless_cells(row(c)))
+            table.add_row(*map(rich_text, serverless_cells(row(c))))
         out.print(table)
     for h in report.headlines:
         _line(out, h.text, "bold green")
@@ -116,16 +117,8 @@ def print_diff(d: ReportDiff, out: Console) -> None:
         share = "" if r.change_pct is None else f"{r.change_pct:+.1f}%"
         opts = f"{r.base_option or '–'} → {r.head_option or '–'}"
         status = f"{r.status} (over threshold)" if r.over_threshold else r.status
-        table.add_row(
-            r.key,
-            usd(r.base_usd),
-            usd(r.head_usd),
-            change,
-            share,
-            opts,
-            status,
-            style="red" if r.over_threshold else None,
-        )
+        cells = (r.key, usd(r.base_usd), usd(r.head_usd), change, share, opts, status)
+        table.add_row(*map(rich_text, cells), style="red" if r.over_threshold else None)
     out.print(table)
     for line in d.input_changes:
         _line(out, f"input changed: {line}")

@@ -53,10 +53,34 @@ def load_scenario(ref: str | Path) -> Scenario:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the scenario as UTF-8"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a scenario; check the file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     raw.setdefault("name", path.stem)
-    return scenario_from_dict(raw, base_dir=path.parent, source=str(path))
+    scenario = scenario_from_dict(raw, base_dir=path.parent, source=str(path))
+    check_files(scenario, str(path))
+    return scenario
+
+
+def check_files(scenario: Scenario, source: str) -> None:
+    """Every app directory and locustfile exists (a dry run says so, not the run)."""
+    for i, app in enumerate(scenario.apps):
+        if not app.directory.is_dir():
+            raise ConfigError(
+                f"{source}: apps[{i}] '{app.name}': directory {app.directory} does not exist; "
+                "fix 'directory' (relative paths start at the scenario file's folder)"
+            )
+        locustfile = scenario.locustfile_for(app)
+        if not locustfile.is_file():
+            raise ConfigError(
+                f"{source}: app '{app.name}': locustfile {locustfile} does not exist; fix "
+                "'locustfile' (a path, or a shipped load test: mix, compute, upstream, products)"
+            )
 
 
 def scenario_from_dict(raw: dict[str, Any], *, base_dir: Path, source: str) -> Scenario:

@@ -18,6 +18,7 @@ from estimator.report.csv import read_rows
 from estimator.report.view import usd
 from estimator.store.runs import Store
 from tests.fixtures import fixture_store
+from tests.report.reports import markdown_plain
 
 ARGS = ["--peak-rps", "300", "--profile", "business-hours", "--region", "us-east-1"]
 
@@ -65,7 +66,7 @@ def test_every_format_written_read_back_and_consistent(
     priced = [c for c in report.configurations if c.best is not None]
     assert len(priced) == 8
     rows = {r["configuration"]: r for r in read_rows(files["csv"].read_text())}
-    md = files["md"].read_text()
+    md = markdown_plain(files["md"].read_text())
     html = unescape(files["html"].read_text())
     for c in priced:
         assert c.best is not None

@@ -5,6 +5,7 @@ import streamlit as st
 
 from estimator.dashboard import charts, state
 from estimator.errors import EstimatorError
+from estimator.escape import streamlit_text as esc
 from estimator.store.compare import compare_configs
 from estimator.views import costs, measured, table
 from estimator.views.slo import runs_at_slo
@@ -92,7 +93,7 @@ if rep is not None:
 if sums.excluded:
     with st.expander(f"{len(sums.excluded)} configurations or runs left out"):
         for e in sums.excluded:
-            st.markdown(f"- **{e.key}**: {e.reason}")
+            st.markdown(f"- **{esc(e.key)}**: {esc(e.reason)}")
 
 tab_cap, tab_lat, tab_mem, tab_cost = st.tabs(
     ["Capacity", "Latency percentiles", "Memory per worker", "Cost"]
@@ -161,7 +162,7 @@ if len(picked) == 2:
     try:
         diff = compare_configs(runs_at_slo(snap.runs, wi.slo_p95_ms), picked[0], picked[1])
     except EstimatorError as exc:
-        st.error(exc.message)
+        st.error(esc(exc.message))
     else:
         st.dataframe(
             table.difference_frame(diff, cost_rows),
@@ -176,8 +177,9 @@ if len(picked) == 2:
             },
         )
         st.caption(
-            f"B ÷ A for each metric, A = {diff.a}, B = {diff.b}. Significance: Welch's t-test "
-            "over the repetitions (p < 0.05); with one repetition on a side it can't be judged."
+            f"B ÷ A for each metric, A = {esc(diff.a)}, B = {esc(diff.b)}. Significance: "
+            "Welch's t-test over the repetitions (p < 0.05); with one repetition on a side it "
+            "can't be judged."
         )
 else:
     st.caption("Pick two configurations to see their difference and whether it is significant.")

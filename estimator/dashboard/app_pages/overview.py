@@ -4,6 +4,7 @@ import altair as alt
 import streamlit as st
 
 from estimator.dashboard import state
+from estimator.escape import streamlit_text as esc
 from estimator.views import costs, fmt
 
 st.title("Which configuration is cheapest?")
@@ -14,8 +15,8 @@ if rep is None:
 
 t = rep.traffic
 st.markdown(
-    f"For **{t.peak_rps:,.0f} req/s at the peak hour** ({t.profile or t.source} profile), "
-    f"**{rep.request.region}** {rep.request.purchase} prices and an {rep.request.fleet} "
+    f"For **{t.peak_rps:,.0f} req/s at the peak hour** ({esc(t.profile or t.source)} profile), "
+    f"**{esc(rep.request.region)}** {rep.request.purchase} prices and an {rep.request.fleet} "
     "fleet, per app:"
 )
 rows = costs.cost_rows(rep)
@@ -24,10 +25,10 @@ for h in rep.headlines:
     with st.container(border=True):
         name, cost, per_m, saving = st.columns([5, 3, 3, 4])
         variant, server = h.key.split(" | ")[1:]
-        name.markdown(f"#### {h.app}\n**{variant}** · **{server}**")
+        name.markdown(f"#### {esc(h.app)}\n**{esc(variant)}** · **{esc(server)}**")
         name.caption(
-            f"{h.peak_instances} × {h.instance_type} at the peak hour; "
-            f"the {row.binding} limit binds"
+            f"{h.peak_instances} × {esc(h.instance_type)} at the peak hour; "
+            f"the {esc(row.binding)} limit binds"
         )
         cost.metric(
             "Monthly cost",
@@ -52,13 +53,13 @@ for h in rep.headlines:
                 help="Baseline cost − this configuration's cost, per month.",
             )
             saving.caption(
-                f"baseline {s.baseline_key.split(' | ', 1)[1]}: {fmt.usd(s.baseline_usd)}"
+                f"baseline {esc(s.baseline_key.split(' | ', 1)[1])}: {esc(fmt.usd(s.baseline_usd))}"
             )
-        st.caption("**Why:** " + costs.why_line(rep, h.key))
+        st.caption("**Why:** " + esc(costs.why_line(rep, h.key)))
 
 unpriced_apps = sorted({c.app for c in rep.configurations} - {h.app for h in rep.headlines})
 for app in unpriced_apps:
-    st.warning(f"{app}: no configuration could be priced for these settings.")
+    st.warning(f"{esc(app)}: no configuration could be priced for these settings.")
 
 st.subheader("$/month by configuration")
 frame = costs.cost_chart_frame(rep)
@@ -99,11 +100,11 @@ state.inputs_caption(rep)
 if rep.warnings:
     with st.expander(f"{len(rep.warnings)} warnings"):
         for w in rep.warnings:
-            st.markdown(f"- {w}")
+            st.markdown(f"- {esc(w)}")
 if rep.excluded:
     with st.expander(f"{len(rep.excluded)} configurations excluded"):
         for e in rep.excluded:
-            st.markdown(f"- **{e.key}**: {e.reason}")
+            st.markdown(f"- **{esc(e.key)}**: {esc(e.reason)}")
 with st.expander("Assumptions and how the figures are computed"):
     st.dataframe(
         [r.model_dump() for r in rep.assumption_rows],
@@ -111,7 +112,7 @@ with st.expander("Assumptions and how the figures are computed"):
         column_config={"why": st.column_config.TextColumn(width="large")},
     )
     for note in rep.notes:
-        st.markdown(f"- {note}")
-    st.markdown("**Prices:** " + rep.pricing.source)
+        st.markdown(f"- {esc(note)}")
+    st.markdown("**Prices:** " + esc(rep.pricing.source))
     for line in rep.pricing.sources:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {esc(line)}")
