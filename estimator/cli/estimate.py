@@ -26,7 +26,7 @@ from estimator.estimate import (
     profile_traffic,
 )
 from estimator.pricing import normalize_arch, normalize_purchase
-from estimator.pricing.catalog import parse_price
+from estimator.pricing.catalog import parse_percent, parse_price
 from estimator.pricing.overrides import parse_discount
 from estimator.report import FORMATS, ReportError, diff_reports, load_report, render
 from estimator.report.terminal import print_diff, print_report
@@ -126,8 +126,10 @@ def generated_at() -> datetime:
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), UTC)
-        except ValueError:
-            raise ConfigError(f"SOURCE_DATE_EPOCH = {epoch!r}: give whole seconds") from None
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH = {epoch!r}: give whole seconds since 1970 (before year 9999)"
+            ) from None
     return datetime.now(UTC)
 
 
@@ -185,7 +187,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     threshold = None
     if args.fail_above is not None:
-        threshold = parse_price(str(args.fail_above).rstrip("%"), "--fail-above (%)")
+        threshold = parse_percent(args.fail_above, "--fail-above (%)")
     base, head = load_report(args.base), load_report(args.head)
     d = diff_reports(
         base, head, threshold_pct=threshold, base_name=str(args.base), head_name=str(args.head)

@@ -124,6 +124,20 @@ def _env(pairs: list[str], django: str | None) -> dict[str, str]:
     return env
 
 
+def _argv(command: str) -> list[str]:
+    """A --setup command split like a shell would (no shell runs it)."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise ConfigError(
+            f"--setup {command!r}: {exc} (a quote is not closed); quote the whole command once, "
+            'e.g. --setup "python manage.py migrate"'
+        ) from None
+    if not argv:
+        raise ConfigError("--setup '': give a command, e.g. --setup 'python manage.py migrate'")
+    return argv
+
+
 def _list(text: str | None) -> list[str] | None:
     return None if text is None else [p.strip() for p in text.split(",") if p.strip()]
 
@@ -137,7 +151,7 @@ def _request(args: argparse.Namespace) -> InitRequest:
         requirements=args.requirements,
         packages=args.package,
         env=_env(args.env, args.django_settings),
-        setup=[shlex.split(cmd) for cmd in args.setup],
+        setup=[_argv(cmd) for cmd in args.setup],
         health_path=args.health,
         locustfile=args.locustfile,
         paths=_list(args.paths),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import time
 
@@ -15,6 +16,7 @@ from estimator.escape import rich_text as esc
 from estimator.preflight import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
 from estimator.store.compare import compare_configs
+from estimator.store.lock import save_pending, writer_lock
 from estimator.store.runs import Store
 from estimator.sweep import PlannedCell, plan_sweep, run_sweep
 
@@ -75,7 +77,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     out = console()
     scenario = load_scenario(args.scenario)
-    with Store(results_path(args)) as store:
+    path = results_path(args)
+    with contextlib.ExitStack() as stack:
+        if not args.dry_run:
+            stack.enter_context(writer_lock(path))
+        store = stack.enter_context(Store(path))
+        if not args.dry_run:
+            for run_id in save_pending(store):
+                out.print(f"saved run {esc(run_id)}, kept aside by an earlier run")
         plan = plan_sweep(scenario, store, force=args.force, retry_failed=args.retry_failed)
         out.print(
             f"scenario [bold]{esc(scenario.name)}[/]: {len(plan.cells)} cells "
@@ -110,6 +119,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if report.interrupted:
         out.print("interrupted: finished cells are kept; run the same command to resume")
         return 130
+    if report.failed:
+        out.print(
+            f"[red]{len(report.failed)} of {len(report.ran)} cells failed[/]: see the lines "
+            "above; `estimator runs --status failed` lists them, `--retry-failed` runs them again"
+        )
+        return 1
     return 0
 
 

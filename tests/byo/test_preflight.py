@@ -158,7 +158,8 @@ def test_sweep_stores_a_failed_preflight_and_measures_the_rest(
     )
     results = tmp_path / "results.sqlite"
     code, out, _ = cli(["run", path, "--results", results])
-    assert code == 0, out
+    assert code == 1, out  # a failed cell is a failure of the command (the others are kept)
+    assert "1 of 2 cells failed" in out
     assert f"✓ preflight {VARIANT} × app 'good'" in out
     assert f"✗ preflight {VARIANT} × app 'bad'" in out
     with Store(results) as store:

@@ -145,7 +145,7 @@ def test_an_empty_store_says_how_to_get_results(
         (["--baseline", "pypy"], "no measured configuration matches 'pypy'"),
         (["--family", "z9"], "unknown instance family 'z9'"),
         (["--purchase", "reserved"], "unknown purchase option 'reserved'"),
-        (["--discount", "120"], "discount (%) = '120': must be below 100"),
+        (["--discount", "120"], "discount (%) = '120': give a percentage from 0, below 100"),
     ],
 )
 def test_bad_options_are_one_line_errors(
