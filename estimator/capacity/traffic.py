@@ -40,7 +40,8 @@ class TrafficProfile(Model):
         bad = [(h, r) for h, r in enumerate(v) if not (math.isfinite(r) and 0 <= r <= MAX_RPS)]
         if bad:
             raise ValueError(
-                f"hourly rates must be from 0 to {MAX_RPS:,.0f} req/s; bad (hour, rate): {bad}"
+                f"hourly rates must be >= 0 and at most {MAX_RPS:,.0f} req/s; "
+                f"bad (hour, rate): {bad}"
             )
         if max(v) <= 0:
             raise ValueError("every hour is 0 req/s; give the traffic to plan for")

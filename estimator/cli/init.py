@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from estimator.cli._common import console
+from estimator.cli._common import console, seconds
 from estimator.errors import ConfigError
 from estimator.interpreters import discover, plan_variants
 from estimator.preflight import PreflightResult, first_cells, preflight
@@ -90,7 +90,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--variants", help="comma-separated; default: the scenario's")
     p.add_argument(
         "--ready-timeout",
-        type=float,
+        type=seconds,
         default=READY_TIMEOUT_S,
         metavar="S",
         help=f"how long a server may take to answer (default {READY_TIMEOUT_S:g})",

@@ -52,6 +52,7 @@ from estimator.load import (
 )
 from estimator.measure.cells import CellSpec, cell_key
 from estimator.measure.models import FailureStage, PhaseResult, RunResult
+from estimator.redact import private_dir, seal
 from estimator.sample import Sampler
 from estimator.sample.window import SamplerError
 from estimator.serve import RunningServer, generator_cpus, placement_for, serve, server_requirements
@@ -93,6 +94,7 @@ def requirement_set(cell: CellSpec, variant: ResolvedVariant) -> RequirementSet:
         specifiers=[*cell.app.packages, *servers],
         setup=cell.app.setup,
         workdir=cell.app.directory,
+        pass_env=cell.app.pass_env,
         # once per environment, not per run: variables naming the run's directory don't apply
         setup_env={k: v for k, v in cell.app.env.items() if "{run_dir}" not in v}
         if cell.app.setup
@@ -167,7 +169,7 @@ def measure(
     ready_timeout: float = 90.0,
 ) -> RunResult:
     run = _Run(cell, variant, runs_dir or paths.data_dir() / "runs")
-    run.run_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(run.run_dir)
     try:
         progress("provision")
         env = provision(variant, requirement_set(cell, variant))
@@ -192,6 +194,7 @@ def _finish(
 ) -> RunResult:
     facts_dir = run.run_dir / "worker-facts"
     facts = read_worker_facts(facts_dir) if facts_dir.is_dir() else []
+    seal(run.run_dir)  # owner-only: logs may hold what the app printed
     run.fields["worker_facts"] = facts
     if status == "ok":
         run.fields["mismatches"] = facts_mismatch(run.variant, facts)
@@ -228,6 +231,7 @@ def _measure_served(run: _Run, python: Path, progress: Progress, ready_timeout: 
                 run_dir=run.run_dir,
                 server_slots=cell.server.slots,
                 wait=False,
+                pass_env=cell.app.pass_env,
             )
         )
         server = stack.enter_context(
@@ -285,6 +289,7 @@ def _phases(
     run.fields["warmup"] = warmup
     if not warmup.converged:
         run.warnings.append(f"warm-up did not converge: {warmup.reason}")
+    _check_any_success(windows, server)
     if warmup.steady_rps <= 0:
         raise LoadError(
             f"no request succeeded during warm-up against {server.url}; "
@@ -331,6 +336,23 @@ def _phases(
             f"capacity is a lower bound ({capacity.detail}); not the server's limit"
         )
     _note_warmup(run, warmup)
+
+
+def _check_any_success(windows: list[PhaseLoad], server: RunningServer) -> None:
+    """A warm-up in which every request failed (an app answering 500 to everything) is a
+    failed run, not a capacity: its reasons say why."""
+    total = sum(w.requests for w in windows)
+    if total and sum(w.failures for w in windows) == total:
+        reasons: dict[str, int] = {}
+        for w in windows:
+            for f in w.failure_reasons:
+                key = f"{f.method} {f.name}: {f.reason}"
+                reasons[key] = reasons.get(key, 0) + f.count
+        top = "; ".join(f"{k} ×{n}" for k, n in sorted(reasons.items(), key=lambda x: -x[1])[:3])
+        raise LoadError(
+            f"every request failed during warm-up ({total} of {total}: {top or 'no reason'}) "
+            f"against {server.url}; fix the app or the locustfile (see server.log)"
+        )
 
 
 def _note_warmup(run: _Run, warmup: WarmupResult) -> None:

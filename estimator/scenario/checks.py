@@ -11,6 +11,9 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 DAY_S = 86_400.0
 """Upper bound of every duration: longer is a typo (or `1e300`), not a plan."""
 MAX_RPS = 10_000_000.0
+SERVER_ENV_PREFIXES = ("GUNICORN_", "UVICORN_", "GRANIAN_")
+"""Environment variables servers read as options (gunicorn: GUNICORN_CMD_ARGS, e.g.
+'--daemon'; uvicorn and granian: one per option, e.g. UVICORN_UDS, UVICORN_RELOAD)."""
 
 
 def no_control(v: str, what: str) -> str:
@@ -25,6 +28,11 @@ def env(v: dict[str, str]) -> dict[str, str]:
             raise ValueError(f"env name {key!r}: no '=', spaces or control characters")
         if "\0" in value:
             raise ValueError(f"env {key}: the value contains a NUL character; remove it")
+        if key.upper().startswith(SERVER_ENV_PREFIXES):
+            raise ValueError(
+                f"env {key}: the server would read it as options (bind address, daemon mode…), "
+                "which the launcher sets; use the server config's extra_args instead"
+            )
     return v
 
 

@@ -131,6 +131,8 @@ def _locustfile(value: str, base_dir: Path) -> Path:
 
 def scenario_hash(scenario: Scenario) -> str:
     """Content hash of what determines the measurements (not the name)."""
-    payload = scenario.model_dump(mode="json", exclude={"name"})
+    payload = scenario.model_dump(
+        mode="json", exclude={"name": True, "apps": {"__all__": {"public_env", "pass_env"}}}
+    )
     blob = json.dumps(payload, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]

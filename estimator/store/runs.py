@@ -15,6 +15,7 @@ from estimator.measure import RunResult, RunStatus
 from estimator.store.db import connect
 from estimator.store.guard import transaction
 from estimator.store.lock import keep_pending
+from estimator.store.private import redacted
 
 
 class RunRow(Model):
@@ -62,6 +63,7 @@ class Store:
         """The run, whole or not at all. When the store can't take it (locked too long, disk
         full, damaged), the result is kept beside the store (`keep`, see store.lock) and the
         `StoreError` says where; the next `run` saves it."""
+        result = redacted(result)
         try:
             with transaction(self.conn):
                 self._insert(result)
