@@ -412,8 +412,8 @@ def test_bad_report_for_diff(
     case: Case, recorded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     head = tmp_path / "head.json"
-    rc, out, _ = cli(capsys, "report", "--results", recorded, *PEAK, "--format", "json", "-o", head)
-    assert rc == 0
+    rc, _, err = cli(capsys, "report", "--results", recorded, *PEAK, "--format", "json", "-o", head)
+    assert rc == 0, err
     base = tmp_path / "base.json"
     if case.data is not None:
         base.write_bytes(case.data if isinstance(case.data, bytes) else case.data.encode())
