@@ -18,3 +18,15 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def no_user_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ESTIMATOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+# the launcher's fixtures (the project environment's servers, a stdlib app, a leak check)
+from tests.serve.conftest import (  # noqa: E402
+    assert_no_leftovers,
+    fixture_app,
+    pinned,
+    python,
+    run_dir,
+)
+
+__all__ = ["assert_no_leftovers", "fixture_app", "pinned", "python", "run_dir"]
