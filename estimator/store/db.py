@@ -104,6 +104,8 @@ def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
                 migrate(writer, path)
         elif version != SCHEMA_VERSION:
             migrate(conn, path)
+        if create:
+            conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
     except BaseException:
         conn.close()
         raise

@@ -32,7 +32,7 @@ def describe(exc: sqlite3.Error, path: Path) -> str:
     where = f"results store '{path}'"
     if name.startswith("SQLITE_BUSY") or "locked" in text:
         return (
-            f"{where} stayed locked by another process for more than {BUSY_TIMEOUT_S:.0f} s "
+            f"{where} stayed locked by another process for more than {BUSY_TIMEOUT_S:g} s "
             f"({text}); wait for it to finish (an `sqlite3` shell, a copy tool, another "
             "estimator) and run the command again"
         )
@@ -160,15 +160,24 @@ def _quoted(path: Path) -> str:
 
 
 def open_connection(path: Path, *, write: bool) -> GuardedConnection:
-    """A connection to the store. `write`: creates the file (and folders), WAL journal, busy
-    timeout. Otherwise read-only (`mode=ro`; `immutable=1` when the file's folder can't be
-    written, e.g. a shared read-only copy), and an empty file is refused."""
+    """A connection to the store. `write`: creates the file (and folders), busy timeout
+    (the caller switches to WAL once it knows the file is a store). Otherwise read-only
+    (`mode=ro`; `immutable=1` when the file's folder can't be written, e.g. a shared
+    read-only copy), and an empty file is refused."""
+    if path.is_dir():
+        raise StoreError(
+            f"results store '{path}' is a folder; give a file, e.g. --results {path}/results.sqlite"
+        )
     if write:
-        with guarded(path):
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder of results store '{path}' ({exc.strerror}); "
+                "pass another --results PATH"
+            ) from None
         conn = _raw_connect(str(path), path, uri=False)
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         except BaseException:
