@@ -83,7 +83,21 @@ def check_files(scenario: Scenario, source: str) -> None:
             )
 
 
+def _check_nul(value: Any, source: str, where: str = "") -> None:
+    """A NUL character can't be in a path, an argument or an environment value."""
+    if isinstance(value, str) and "\0" in value:
+        raise ConfigError(f"{source}: {where or 'a value'} contains a NUL character; remove it")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_nul(k, source, where)
+            _check_nul(v, source, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_nul(v, source, f"{where}[{i}]")
+
+
 def scenario_from_dict(raw: dict[str, Any], *, base_dir: Path, source: str) -> Scenario:
+    _check_nul(raw, source)
     data = dict(raw)
     if "apps" in data:
         data["apps"] = [_app(a, base_dir, source, i) for i, a in enumerate(_list(data["apps"]))]

@@ -230,6 +230,9 @@ SCENARIO_CASES: list[Case] = [
     _app(
         "requirements", '"requirements.txt"', "Input should be a valid list", "requirements-string"
     ),
+    _app("directory", '"src\\u0000x"', "contains a NUL character", "directory-nul"),
+    _app("locustfile", '"load\\u0000.py"', "contains a NUL character", "locustfile-nul"),
+    _app("requirements", '["r\\u0000.txt"]', "contains a NUL character", "requirements-nul"),
     _app("port", "8000", "unknown key 'apps[0].port'", "app-unknown-key"),
     _app("directory", '"nowhere"', "directory", "app-missing-directory"),
     _app("directory", '"load.py"', "directory", "app-directory-is-a-file"),
