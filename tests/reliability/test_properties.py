@@ -8,6 +8,7 @@ import argparse
 import contextlib
 import json
 import string
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -158,14 +159,20 @@ def test_any_price_file_is_prices_or_one_line(
 @SETTINGS
 @given(text=st.one_of(st.text(max_size=40), st.floats().map(str), st.integers().map(str)))
 def test_any_price_or_percent_text_is_a_decimal_or_one_line(text: str) -> None:
-    for parse in (lambda t: parse_price(t, "p"), lambda t: parse_percent(t, "q", below=100)):
+    def price(t: str) -> Decimal:
+        return parse_price(t, "p")
+
+    def percent(t: str) -> Decimal:
+        return parse_percent(t, "q", below=100)
+
+    for parse in (price, percent):
         try:
             value = parse(text)
         except EstimatorError:
             continue
         assert value.is_finite()
         assert 0 <= value <= 1_000_000
-        f"{value:,.2f}"  # formats like money does
+        assert f"{value * 730:,.2f}"  # money arithmetic and formatting work on it
 
 
 @SETTINGS
