@@ -53,3 +53,15 @@ def cases(kind: str, area: str, items: Sequence[Case]) -> Callable[[F], F]:
         return marked
 
     return deco
+
+
+def documented(kind: str, area: str, test: str, items: Sequence[Case]) -> None:
+    """Record cases checked by a test that is not parametrized by `cases` (elsewhere in the
+    suite, or a single test here): `test` is 'package.module::function', one test per case
+    when `items` has several (`test` then names the module and `Case.data` the function)."""
+    group = Group(kind, area, test, list(items))
+    REGISTRY.append(group)
+    DOCUMENTED.append(group)
+
+
+DOCUMENTED: list[Group] = []

@@ -14,6 +14,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
+from estimator.escape import markdown_text
 from tests.reliability.cases import FAULT, INPUT, REGISTRY, Group
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
@@ -34,11 +35,47 @@ def groups() -> list[Group]:
 
 
 def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """A table cell: `code` spans kept (their content is literal), the rest escaped."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:
+        return markdown_text(text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            code = " ".join(repr(part)[1:-1].split()) if any(ord(c) < 32 for c in part) else part
+            out.append("`` " + " ".join(code.split()).replace("|", "\\|") + " ``")
+        else:
+            out.append(markdown_text(part))
+    return "".join(out)
 
 
 def counts(gs: list[Group]) -> dict[str, int]:
     return {k: sum(len(g.items) for g in gs if g.kind == k) for k in (INPUT, FAULT)}
+
+
+def _names(names: object) -> str:
+    return ", ".join(f"`{n}`" for n in sorted(names))  # type: ignore[call-overload]
+
+
+def lists() -> list[str]:
+    """The allow-lists, from the code."""
+    from estimator.redact import HARMLESS_ENV, MINIMAL_ENV
+    from estimator.scenario.checks import SERVER_ENV_PREFIXES
+    from estimator.serve.options import GUNICORN, UVICORN
+
+    out = ["### Allow-lists (from the code)", ""]
+    out += [f"- Environment names whose values are stored and shown: {_names(HARMLESS_ENV)}."]
+    out += [
+        f"- What setup commands and the locustfile inherit: {_names(MINIMAL_ENV)}, "
+        "`PYTHONPATH`, plus the app's `pass_env` names."
+    ]
+    out += [
+        "- Refused in an app's `env` (servers read them as options): names starting with "
+        f"{_names(SERVER_ENV_PREFIXES)}."
+    ]
+    for table in (GUNICORN, UVICORN):
+        out += [f"- {table.server} options passed through `extra_args`: {_names(table.allowed)}."]
+    return [*out, ""]
 
 
 def render(gs: list[Group]) -> str:
@@ -49,6 +86,7 @@ def render(gs: list[Group]) -> str:
         f"**{n[INPUT]} bad inputs and {n[FAULT]} faults**, each a test case that CI runs "
         "(`tests/reliability/`).",
         "",
+        *lists(),
     ]
     for kind, title in ((INPUT, "Bad inputs"), (FAULT, "Faults")):
         out += [f"### {title}", ""]
