@@ -119,6 +119,21 @@ def estimate(values: Sequence[float]) -> Estimate:
     return Estimate(mean=mean, ci_low=mean - half, ci_high=mean + half, n=n)
 
 
+def at_confidence(e: Estimate, confidence: float) -> Estimate:
+    """`e` with its CI rescaled from the 95% it carries to `confidence` (each side by the ratio
+    of Student t quantiles at n − 1 degrees of freedom; e.g. wider for simultaneous intervals).
+    One repetition has no CI to rescale: returned unchanged."""
+    if e.n < 2 or confidence == CONFIDENCE:
+        return e
+    k = t_quantile(confidence, e.n - 1) / t_quantile(CONFIDENCE, e.n - 1)
+    return Estimate(
+        mean=e.mean,
+        ci_low=e.mean - k * (e.mean - e.ci_low),
+        ci_high=e.mean + k * (e.ci_high - e.mean),
+        n=e.n,
+    )
+
+
 def welch(a: Sequence[float], b: Sequence[float], alpha: float = 0.05) -> Comparison:
     """Do `a` and `b` differ? Needs at least 2 values on each side to say anything."""
     if len(a) < 2 or len(b) < 2:

@@ -64,3 +64,16 @@ def test_welch_known_value() -> None:
 def test_welch_needs_two_each() -> None:
     with pytest.raises(ValueError, match="repetitions"):
         welch([1.0], [1.0, 2.0])
+
+
+def test_at_confidence_rescales_the_ci_by_t_quantiles() -> None:
+    from estimator.stats import at_confidence, estimate
+
+    e = estimate([1.0, 2.0, 3.0])  # mean 2, half-width 4.303 x 0.577 = 2.484
+    wide = at_confidence(e, 0.99)  # t(0.99, 2) = 9.925
+    assert wide.mean == e.mean
+    assert wide.n == 3
+    assert wide.ci_high - wide.mean == pytest.approx((e.ci_high - e.mean) * 9.925 / 4.303, 1e-3)
+    assert at_confidence(e, 0.95) == e
+    single = estimate([5.0])
+    assert at_confidence(single, 0.99) == single

@@ -99,6 +99,13 @@ def _choose_memory(
     return needed, f"{needed} MB: holds the process; CPU share already meets the SLO"
 
 
+def _range_ms(d: Interval) -> str:
+    if not d.known or d.low is None:
+        return "range not known: one repetition"
+    high = "no upper end" if d.high is None else f"{1000 * d.high:.4g} ms"
+    return f"range {1000 * d.low:.4g} ms to {high}"
+
+
 def plan_lambda(
     summary: ConfigSummary | MeasuredInputs,
     traffic: TrafficProfile,
@@ -132,10 +139,12 @@ def plan_lambda(
     billed = billed_ms(d.value)
     gbs = billed / 1000 * memory / 1024
     requests = traffic.requests_per_month
+
+    def month_gbs(seconds: float | None) -> float | None:
+        return None if seconds is None else requests * billed_ms(seconds) / 1000 * memory / 1024
+
     gbs_month = Interval(
-        value=requests * gbs,
-        low=requests * billed_ms(d.low) / 1000 * memory / 1024,
-        high=requests * billed_ms(d.high) / 1000 * memory / 1024,
+        value=requests * gbs, low=month_gbs(d.low), high=month_gbs(d.high), known=d.known
     )
     share = min(1.0, memory / MB_PER_VCPU)
     p95 = d.value * 1000 * p95_ratio
@@ -143,8 +152,7 @@ def plan_lambda(
     notes = [
         f"memory: {reason}",
         f"duration = wait {1000 * wait:.4g} ms + CPU {1000 * cpu:.4g} ms ÷ share {share:.3g} "
-        f"= {1000 * d.value:.4g} ms (range {1000 * d.low:.4g}-{1000 * d.high:.4g} ms); billed "
-        f"{billed} ms",
+        f"= {1000 * d.value:.4g} ms ({_range_ms(d)}); billed {billed} ms",
         f"GB-s per request = {billed} ms × {memory} MB ÷ 1024 = {gbs:.6g}",
         f"p95 ≈ mean × {p95_ratio:.3g} (measured p95/mean at low load) = {p95:.4g} ms vs "
         f"SLO {slo:g} ms",
@@ -161,7 +169,7 @@ def plan_lambda(
         cpu_share=share,
         cpu_speed=speed,
         cpu_speed_key=key,
-        duration_ms=Interval(value=d.value * 1000, low=d.low * 1000, high=d.high * 1000),
+        duration_ms=d.scaled(1000),
         billed_duration_ms=billed,
         gb_seconds_per_request=gbs,
         requests_per_month=requests,

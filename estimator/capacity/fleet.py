@@ -37,15 +37,21 @@ def instances_for(rps: float, capacity_rps: float, assumptions: Assumptions) -> 
 class FleetCounts(Model):
     """Counts for one per-instance capacity."""
 
-    capacity_rps: float
+    capacity_rps: float | None = Field(
+        description="None: capacity with no upper end (the counts are the floor: "
+        "min_instances + redundancy every hour)"
+    )
     hourly_instances: list[int] = Field(description="autoscaled: instances in each hour")
     peak_instances: int = Field(description="fixed fleet: instances all month")
     autoscaled_instance_hours_per_month: Decimal
     fixed_instance_hours_per_month: Decimal
 
 
-def count(capacity_rps: float, traffic: TrafficProfile, a: Assumptions) -> FleetCounts:
-    hourly = [instances_for(r, capacity_rps, a) for r in traffic.hourly_rps]
+def count(capacity_rps: float | None, traffic: TrafficProfile, a: Assumptions) -> FleetCounts:
+    if capacity_rps is None:
+        hourly = [a.min_instances + a.redundancy for _ in traffic.hourly_rps]
+    else:
+        hourly = [instances_for(r, capacity_rps, a) for r in traffic.hourly_rps]
     peak = max(hourly)
     return FleetCounts(
         capacity_rps=capacity_rps,
@@ -63,8 +69,14 @@ class FleetPlan(Model):
     target: str
     traffic: TrafficProfile
     expected: FleetCounts = Field(description="at the capacity from the inputs' means")
+    optimistic: FleetCounts | None = Field(
+        description="at the high end of the capacity's spread (the fewest instances); "
+        "None: the spread is not known (one repetition)"
+    )
     pessimistic: FleetCounts | None = Field(
-        description="at the low end of the capacity's spread; None if a corner does not fit"
+        description="at the low end of the capacity's spread (the most instances); None: not "
+        "known (one repetition) or no finite count (the low end is 0: a corner does not fit, "
+        "or an input's CI reaches zero)"
     )
     requests_per_month: float
     min_instances: int
@@ -83,7 +95,8 @@ def plan_fleet(capacity: InstanceCapacity, traffic: TrafficProfile) -> FleetPlan
     a = capacity.assumptions
     cap = capacity.capacity_rps
     expected = count(cap.value, traffic, a)
-    pessimistic = count(cap.low, traffic, a) if cap.low > 0 else None
+    optimistic = count(cap.high, traffic, a) if cap.known else None
+    pessimistic = count(cap.low, traffic, a) if cap.low is not None and cap.low > 0 else None
     notes = [
         f"N_h = max(min {a.min_instances}, ceil(λ_h ÷ {cap.value:,.1f} req/s)) + redundancy "
         f"{a.redundancy}; peak {traffic.peak_rps:,.1f} req/s → {expected.peak_instances}",
@@ -93,18 +106,29 @@ def plan_fleet(capacity: InstanceCapacity, traffic: TrafficProfile) -> FleetPlan
         f"{expected.autoscaled_instance_hours_per_month:,.1f} instance-hours/month "
         "(assumes scaling keeps up with hourly changes; warm-up and scaling lag not modelled)",
     ]
-    if pessimistic is None:
-        notes.append("pessimistic counts: at the low end of the inputs' CIs it does not fit")
+    if not cap.known:
+        notes.append("counts at the ends of the capacity's spread: not known (one repetition)")
+    elif pessimistic is None:
+        notes.append(
+            "at the low end of the capacity's spread (0 req/s: a corner does not fit, or an "
+            "input's CI reaches zero) no finite count serves the peak"
+        )
     elif pessimistic.peak_instances != expected.peak_instances:
         notes.append(
             f"at the capacity's low end ({cap.low:,.1f} req/s) the peak needs "
             f"{pessimistic.peak_instances}"
+        )
+    if optimistic is not None and optimistic.peak_instances != expected.peak_instances:
+        end = "no upper end" if cap.high is None else f"{cap.high:,.1f} req/s"
+        notes.append(
+            f"at the capacity's high end ({end}) the peak needs {optimistic.peak_instances}"
         )
     return FleetPlan(
         config_key=capacity.config_key,
         target=capacity.target.name,
         traffic=traffic,
         expected=expected,
+        optimistic=optimistic,
         pessimistic=pessimistic,
         requests_per_month=traffic.requests_per_month,
         min_instances=a.min_instances,

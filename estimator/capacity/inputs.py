@@ -10,18 +10,45 @@ from pydantic import Field
 from estimator._model import Model
 from estimator.capacity.errors import CapacityError
 from estimator.host import HostFacts
-from estimator.stats import Estimate
+from estimator.stats import CONFIDENCE, Estimate, at_confidence
 from estimator.store.summary import ConfigSummary
+
+LIMIT = 1e-9
+"""A CI whose low end is at or below zero says the input may be as small as anything: its end
+is evaluated at mean × LIMIT, the model's limit as the input goes to zero."""
+UNBOUNDED = 1e6
+"""An output that moves by this factor or more at such a limit end has no finite bound there."""
 
 
 class Interval(Model):
     """A model output with its spread: `value` from the inputs' means; `low`/`high` the least
-    and most the model gives over every corner of the inputs' 95% CIs (a conservative box,
-    not itself a 95% CI)."""
+    and most the model gives over every corner of the inputs' CIs (the model is monotone in
+    each input, so its extremes over the box are at corners; a conservative box, not itself a
+    joint CI).
+
+    `known` False: an input comes from one repetition, so no spread is known: `low` and
+    `high` are None (never the value: one run says nothing about its spread). With `known`,
+    `low` is a number (0 when an input's CI reaches zero and the output goes with it) and
+    `high` None means no finite upper end (an input's CI reaches zero and the output grows
+    without bound)."""
 
     value: float
-    low: float
-    high: float
+    low: float | None
+    high: float | None
+    known: bool = True
+
+    @classmethod
+    def unknown(cls, value: float) -> Interval:
+        return cls(value=value, low=None, high=None, known=False)
+
+    def scaled(self, factor: float) -> Interval:
+        """Every end times a positive factor (units)."""
+        return Interval(
+            value=self.value * factor,
+            low=None if self.low is None else self.low * factor,
+            high=None if self.high is None else self.high * factor,
+            known=self.known,
+        )
 
 
 class MeasuredInputs(Model):
@@ -44,6 +71,11 @@ class MeasuredInputs(Model):
     slo_p95_ms: float
     host: HostFacts
     warnings: list[str]
+    confidence: float = Field(
+        CONFIDENCE,
+        description="the confidence of the input CIs (0.95 as measured; wider for "
+        "simultaneous intervals, see `at_confidence`)",
+    )
 
     @classmethod
     def from_summary(cls, s: ConfigSummary) -> MeasuredInputs:
@@ -93,6 +125,34 @@ class MeasuredInputs(Model):
             return float(self.server_cpus)
         return min(self.quota_cpus, float(self.server_cpus))
 
+    @property
+    def repetitions(self) -> int:
+        """The fewest repetitions behind any input the model uses."""
+        return min(
+            e.n
+            for e in (
+                self.cpu_s_per_request,
+                self.latency_low_ms,
+                self.capacity_rps,
+                self.worker_uss_mb,
+                self.shared_mb,
+            )
+        )
+
+    def at_confidence(self, confidence: float) -> MeasuredInputs:
+        """The same inputs with every CI rescaled to `confidence`."""
+        return self.model_copy(
+            update={
+                "cpu_s_per_request": at_confidence(self.cpu_s_per_request, confidence),
+                "latency_low_ms": at_confidence(self.latency_low_ms, confidence),
+                "p95_low_ms": at_confidence(self.p95_low_ms, confidence),
+                "capacity_rps": at_confidence(self.capacity_rps, confidence),
+                "worker_uss_mb": at_confidence(self.worker_uss_mb, confidence),
+                "shared_mb": at_confidence(self.shared_mb, confidence),
+                "confidence": confidence,
+            }
+        )
+
     def point(self) -> Point:
         return Point(
             d=self.cpu_s_per_request.mean,
@@ -102,22 +162,26 @@ class MeasuredInputs(Model):
             m_0=max(0.0, self.shared_mb.mean),
         )
 
-    def corners(self) -> Iterator[Point]:
-        """The inputs at every corner of their 95% CIs. A low end at or below zero (a CI too
-        wide to say anything, e.g. n = 2) is replaced by the mean."""
+    def corners(self) -> Iterator[tuple[Point, bool]]:
+        """The inputs at every corner of their CIs, each with whether it uses a limit end: a
+        low end at or below zero (a CI too wide to exclude zero, e.g. two noisy repetitions)
+        is evaluated at mean × LIMIT, not replaced by the mean."""
 
-        def ends(e: Estimate) -> tuple[float, float]:
-            return (e.ci_low if e.ci_low > 0 else e.mean), e.ci_high
+        def ends(e: Estimate) -> tuple[tuple[float, bool], tuple[float, bool]]:
+            low = (e.ci_low, False) if e.ci_low > 0 else (e.mean * LIMIT, True)
+            return low, (max(e.ci_high, e.mean), False)
 
         m0 = self.shared_mb
-        for d, s, x, mw, m0v in itertools.product(
+        zero = ((max(0.0, m0.ci_low), False), (max(0.0, m0.ci_high, m0.mean), False))
+        for combo in itertools.product(
             ends(self.cpu_s_per_request),
             ends(self.latency_low_ms),
             ends(self.capacity_rps),
             ends(self.worker_uss_mb),
-            (max(0.0, m0.ci_low), max(0.0, m0.ci_high)),
+            zero,
         ):
-            yield Point(d=d, s_ms=s, x_max=x, m_w=mw, m_0=m0v)
+            d, s, x, mw, m0v = (v for v, _ in combo)
+            yield Point(d=d, s_ms=s, x_max=x, m_w=mw, m_0=m0v), any(f for _, f in combo)
 
 
 class Point(Model):
@@ -133,7 +197,18 @@ class Point(Model):
 def spread(
     inputs: MeasuredInputs, f: Callable[[Point], float], central: float | None = None
 ) -> Interval:
-    """`f` at the means and its least and most over the CI corners."""
+    """`f` at the means and its least and most over the CI corners; unknown when an input
+    has one repetition. An extreme reached at a limit corner (an input → 0) that differs
+    from the value by UNBOUNDED or more is unbounded: low 0, high None."""
     value = f(inputs.point()) if central is None else central
-    values = [f(p) for p in inputs.corners()]
-    return Interval(value=value, low=min(*values, value), high=max(*values, value))
+    if inputs.repetitions < 2:
+        return Interval.unknown(value)
+    low, high = value, value
+    low_open = high_open = False
+    for p, limit in inputs.corners():
+        v = f(p)
+        if v < low:
+            low, low_open = v, limit and v * UNBOUNDED <= value
+        if v > high:
+            high, high_open = v, limit and v >= value * UNBOUNDED
+    return Interval(value=value, low=0.0 if low_open else low, high=None if high_open else high)

@@ -9,7 +9,14 @@ from estimator._model import Model
 from estimator.capacity.assumptions import Assumptions
 from estimator.capacity.hardware import FargateTask, HardwareShape
 from estimator.capacity.inputs import Interval, MeasuredInputs, spread
-from estimator.capacity.limits import Evaluation, LimitName, Target, UtilSource, evaluate
+from estimator.capacity.limits import (
+    Evaluation,
+    LimitName,
+    Target,
+    UtilSource,
+    contradiction,
+    evaluate,
+)
 from estimator.store.summary import ConfigSummary
 
 
@@ -25,7 +32,9 @@ class InstanceCapacity(Model):
     config_key: str
     target: HardwareShape | FargateTask = Field(discriminator="kind")
     fits: bool = Field(description="False: not even one worker fits in memory")
-    capacity_rps: Interval = Field(description="0 when it does not fit")
+    capacity_rps: Interval = Field(
+        description="0 when it does not fit; a lower bound has no upper end (high None)"
+    )
     binding: LimitName
     limits: list[Limit]
     workers: int = Field(description="workers run: min(rule, what fits in memory)")
@@ -39,7 +48,10 @@ class InstanceCapacity(Model):
     utilization: float = Field(description="planned utilisation: min(target, SLO-limited)")
     utilization_source: UtilSource
     cpu_utilization: float = Field(description="utilisation of the CPU limit (burstable cap)")
-    slo_utilization: float = Field(description="measured: X_max ÷ host saturation")
+    slo_utilization: float = Field(
+        description="measured: X_max ÷ host saturation; above 1 the measurements contradict "
+        "each other (see notes)"
+    )
     service_time_ms: float = Field(description="S on the target (wait + CPU at its speed)")
     memory_needed_gib: float = Field(description="shared + the rule's workers, with headroom")
     memory_available_gib: float = Field(description="target memory after the OS reserve")
@@ -86,6 +98,8 @@ def build(
     slots = None if inputs.slots_per_worker is None else ev.workers * inputs.slots_per_worker
     needed = ev.memory_shared_mib + ev.workers_rule * ev.memory_per_worker_mib
     lower = inputs.capacity_is_lower_bound and ev.utilization_source == "slo"
+    if lower and cap.known:
+        cap = cap.model_copy(update={"high": None})  # at least this: no upper end
     return InstanceCapacity(
         config_key=inputs.key,
         target=model,
@@ -156,7 +170,10 @@ def _notes(
 ) -> list[str]:
     p = inputs.point()
     h = a.host_core_share(inputs.host.threads_per_core)
-    notes = [
+    notes = []
+    if (why := contradiction(inputs, p, a)) is not None:
+        notes.append(f"contradiction: {why}")
+    notes += [
         f"D = {_ms(p.d)} CPU per request measured × host core share {h:.3g} ÷ cpu speed "
         f"{t.speed:.3g} ({speed_key}) = {_ms(ev.d_target)} on the target",
         f"S = {_ms(p.s_ms / 1000)} at low load = wait {_ms(max(0.0, p.s_ms / 1000 - p.d))} + CPU;"
@@ -178,20 +195,14 @@ def _notes(
             f"({ev.memory_shared_mib:,.0f} MiB) exceed the {t.memory_mib:,.0f} MiB available"
         )
     else:
-        n = min(
-            e.n
-            for e in (
-                inputs.cpu_s_per_request,
-                inputs.latency_low_ms,
-                inputs.capacity_rps,
-                inputs.worker_uss_mb,
+        if not cap.known:
+            spread_text = "no spread known: an input comes from a single repetition"
+        else:
+            high = "no upper end" if cap.high is None else f"{cap.high:,.1f} req/s"
+            spread_text = (
+                f"{cap.low:,.1f} req/s to {high} over the ends of the inputs' "
+                f"{inputs.confidence * 100:.4g}% CIs"
             )
-        )
-        spread_text = (
-            "no spread known: an input comes from a single repetition"
-            if n == 1
-            else f"{cap.low:,.1f}-{cap.high:,.1f} req/s over the inputs' 95% CIs"
-        )
         notes.append(f"capacity = {_rps(cap.value)}, {ev.binding} binds; {spread_text}")
     if lower:
         notes.append(

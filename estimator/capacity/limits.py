@@ -115,8 +115,24 @@ def host_saturation(inputs: MeasuredInputs, p: Point, a: Assumptions) -> float:
 
 def slo_utilization(inputs: MeasuredInputs, p: Point, a: Assumptions) -> float:
     """ρ_SLO = X_max ÷ host saturation: how busy the host's bottleneck was when the p95 SLO
-    was reached. Capped at 1 (a higher ratio means S or D overstate the cost of a request)."""
-    return min(1.0, p.x_max / host_saturation(inputs, p, a))
+    was reached. Not capped: above 1 the measurements contradict each other (the host served
+    more than its D and S allow, so D or S overstate what a request costs), which
+    `contradiction()` says and the plan reports; the planned utilisation min(target, ρ) is
+    then the target's."""
+    return p.x_max / host_saturation(inputs, p, a)
+
+
+def contradiction(inputs: MeasuredInputs, p: Point, a: Assumptions) -> str | None:
+    """Why ρ_SLO above 1 is impossible, with the numbers; None when ρ_SLO ≤ 1."""
+    x_sat = host_saturation(inputs, p, a)
+    if p.x_max <= x_sat:
+        return None
+    return (
+        f"measured capacity X_max {p.x_max:,.1f} req/s is above the {x_sat:,.1f} req/s its own "
+        f"D ({p.d * 1000:.4g} ms) and S ({p.s_ms:.4g} ms) allow on the measuring host "
+        f"(ρ_SLO = {p.x_max / x_sat:.3g} > 1): the measurements contradict each other (D or S "
+        "overstate a request's cost, e.g. D measured at low load); re-measure"
+    )
 
 
 def evaluate(inputs: MeasuredInputs, target: Target, a: Assumptions, p: Point) -> Evaluation:

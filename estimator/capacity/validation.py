@@ -1,37 +1,64 @@
-"""Check the model against measurements it was not fitted on (issue 5, docs/model.md).
+"""Check the model that prices against measurements it was not fitted on (docs/model.md).
 
-Fitted on one configuration (its D, S, and the SLO-limited utilisation its capacity search
-found), predict the measured capacity of another run on the measuring host: another worker
-count, a CPU quota, another server kind (e.g. sync vs gthread on an upstream-bound endpoint).
-The prediction uses the held-out run's own placement (CPUs, quota, workers, slots) and the
-fitted run's request costs; the planned utilisation is the fitted SLO-limited one, not the
-target utilisation, because the measurement is a capacity at the SLO.
+Fitted on one configuration (its D, S, and the SLO-limited utilisation ρ_SLO its capacity
+search found), predict the measured capacity of another run on the measuring host: another
+worker count, a CPU quota, another server kind (e.g. sync vs gthread on an upstream-bound
+endpoint). The prediction uses the held-out run's own placement (CPUs, quota, workers, slots)
+and the fitted run's request costs, with the inputs pricing uses: D from the steady phase
+(not at the capacity step, unless asked) and ρ_SLO uncapped (above 1 the fitted run's
+measurements contradict each other, and the row says so).
+
+Two figures per held-out run:
+- predicted capacity at the SLO = ρ_SLO × the placement's limit at full utilisation, against
+  the measured X_max (the error);
+- planned rate = u × the same limit with u = min(target_utilization, ρ_SLO): what pricing
+  plans an instance of that placement to serve. It must not exceed what the held-out run
+  measured to meet the SLO (`planned_within_measured`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import Field
 
 from estimator._model import Model
 from estimator.capacity.assumptions import Assumptions
+from estimator.capacity.errors import CapacityError
 from estimator.capacity.inputs import MeasuredInputs
-from estimator.capacity.limits import LimitName, Target, evaluate, slo_utilization
+from estimator.capacity.limits import (
+    LimitName,
+    Target,
+    contradiction,
+    evaluate,
+    slo_utilization,
+)
 from estimator.stats import Estimate
 from estimator.store.summary import ConfigSummary
+
+DSource = Literal["steady", "capacity step"]
 
 
 class ValidationRow(Model):
     fitted_key: str
     held_out_key: str
     differs_in: str = Field(description="what the held-out run changes")
-    predicted_rps: float
+    d_source: DSource = Field(description="where the fitted D comes from")
+    slo_utilization: float = Field(description="ρ_SLO of the fitted run (uncapped)")
+    predicted_rps: float = Field(description="capacity at the SLO: ρ_SLO × the limit at u = 1")
     measured_rps: Estimate
     error_pct: float = Field(description="(predicted − measured) ÷ measured × 100")
     within_ci: bool = Field(description="the prediction lies inside the measurement's 95% CI")
+    planned_utilization: float = Field(description="u = min(target, ρ_SLO), as pricing plans")
+    planned_rps: float = Field(description="u × the limit at u = 1: what pricing plans for")
+    planned_within_measured: bool | None = Field(
+        description="planned ≤ the low end of the measured capacity's 95% CI: the SLO held "
+        "at the planned rate; None: can't tell (one repetition, or a CI reaching zero)"
+    )
     binding: LimitName
     measured_lower_bound: bool = Field(description="held-out run generator-bound: compare ≥")
+    arrivals: str | None = Field(description="the held-out run's arrival process, if recorded")
     notes: list[str]
 
 
@@ -49,26 +76,31 @@ def _differences(f: ConfigSummary, h: ConfigSummary) -> str:
 
 
 def predict_measured(
-    fitted: ConfigSummary, held_out: ConfigSummary, assumptions: Assumptions | None = None
+    fitted: ConfigSummary,
+    held_out: ConfigSummary,
+    assumptions: Assumptions | None = None,
+    *,
+    d_source: DSource = "steady",
 ) -> ValidationRow:
-    """The capacity the model predicts for `held_out`'s setup from `fitted`'s measurements."""
+    """The capacity the pricing model predicts for `held_out`'s setup from `fitted`'s
+    measurements, and the rate it plans for there."""
     a = assumptions or Assumptions()
     notes: list[str] = []
-    if fitted.cpu_s_per_request_at_capacity is not None:
-        # predicting a capacity at the SLO: the request cost at that load, not at the steady
-        # rate (on many machines a request costs more CPU at low load: idle wake-ups)
-        d_cap = fitted.cpu_s_per_request_at_capacity.mean * 1000
+    if d_source == "capacity step":
+        d_cap = fitted.cpu_s_per_request_at_capacity
+        if d_cap is None:
+            raise CapacityError(f"'{fitted.key}' has no D at the capacity step; use 'steady'")
         notes.append(
-            f"D at the fitted run's capacity step ({d_cap:.4g} ms) instead of at its steady "
-            f"rate ({fitted.cpu_s_per_request.mean * 1000:.4g} ms)"
+            f"D at the fitted run's capacity step ({d_cap.mean * 1000:.4g} ms) instead of the "
+            f"steady phase's ({fitted.cpu_s_per_request.mean * 1000:.4g} ms), which pricing uses"
         )
-        fitted = fitted.model_copy(
-            update={"cpu_s_per_request": fitted.cpu_s_per_request_at_capacity}
-        )
+        fitted = fitted.model_copy(update={"cpu_s_per_request": d_cap})
     fit_in = MeasuredInputs.from_summary(fitted)
     held_in = MeasuredInputs.from_summary(held_out)
     p = fit_in.point()
     rho = slo_utilization(fit_in, p, a)
+    if (why := contradiction(fit_in, p, a)) is not None:
+        notes.append(f"contradiction: {why}")
     # The held-out run's placement and concurrency with the fitted run's request costs.
     probe = fit_in.model_copy(
         update={
@@ -82,9 +114,9 @@ def predict_measured(
     allot = held_in.host_allotment
     eff = a.quota_curve.efficiency(allot) if held_in.quota_cpus else 1.0
     h = a.host_core_share(fit_in.host.threads_per_core)
-    on_host = a.model_copy(
+    full = a.model_copy(
         update={
-            "target_utilization": max(rho, 1e-9),
+            "target_utilization": 1.0,
             "slo_caps_utilization": False,
             "workers_rule": "fixed",
             "workers_fixed": held_in.workers,
@@ -98,26 +130,37 @@ def predict_measured(
         memory_mib=1e12,  # memory does not limit a run the host completed
         speed=1.0,
     )
-    ev = evaluate(probe, target, on_host, p)
+    ev = evaluate(probe, target, full, p)  # every limit is linear in u: this is u = 1
+    predicted = rho * ev.capacity
+    planned_u = min(a.target_utilization, rho) if a.slo_caps_utilization else a.target_utilization
+    planned = planned_u * ev.capacity
     measured = held_out.capacity_rps
-    error = (ev.capacity - measured.mean) / measured.mean * 100
+    error = (predicted - measured.mean) / measured.mean * 100
+    told = measured.n >= 2 and measured.ci_low > 0
     notes += [
-        f"fitted D = {p.d * 1000:.4g} ms, S = {p.s_ms:.4g} ms, SLO-limited utilisation "
-        f"{rho:.3g} from '{fitted.key}'",
+        f"fitted D = {p.d * 1000:.4g} ms ({d_source}), S = {p.s_ms:.4g} ms, SLO-limited "
+        f"utilisation {rho:.3g} from '{fitted.key}'",
         f"held-out placement: {held_in.workers} worker(s), "
         f"{held_in.slots_per_worker or 'async'} slot(s) each, {allot:g} CPU"
         + (f" (quota efficiency {eff:.3g})" if held_in.quota_cpus else ""),
+        f"planned: u = {planned_u:.3g} × {ev.capacity:,.1f} req/s = {planned:,.1f} req/s",
     ]
     return ValidationRow(
         fitted_key=fitted.key,
         held_out_key=held_out.key,
         differs_in=_differences(fitted, held_out),
-        predicted_rps=ev.capacity,
+        d_source=d_source,
+        slo_utilization=rho,
+        predicted_rps=predicted,
         measured_rps=measured,
         error_pct=error,
-        within_ci=measured.ci_low <= ev.capacity <= measured.ci_high,
+        within_ci=measured.n >= 2 and measured.ci_low <= predicted <= measured.ci_high,
+        planned_utilization=planned_u,
+        planned_rps=planned,
+        planned_within_measured=planned <= measured.ci_low if told else None,
         binding=ev.binding,
         measured_lower_bound=held_out.capacity_is_lower_bound,
+        arrivals=held_out.arrivals,
         notes=notes,
     )
 
@@ -126,5 +169,7 @@ def validation_table(
     fitted: ConfigSummary,
     held_out: Sequence[ConfigSummary],
     assumptions: Assumptions | None = None,
+    *,
+    d_source: DSource = "steady",
 ) -> list[ValidationRow]:
-    return [predict_measured(fitted, h, assumptions) for h in held_out]
+    return [predict_measured(fitted, h, assumptions, d_source=d_source) for h in held_out]

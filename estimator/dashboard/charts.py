@@ -155,3 +155,49 @@ def grouped_bars(
     )
     faceted: alt.FacetChart = chart.facet(column=alt.Column("app:N", title=None))
     return faceted
+
+
+COST_COLORS = alt.Scale(
+    domain=["cheapest", "tied", "baseline", "other", "not ranked"],
+    range=["#2f855a", "#9ae6b4", "#8a94a6", "#3b6fd8", "#d6dbe3"],
+)
+
+
+def cost_bars(frame: pd.DataFrame) -> alt.FacetChart:
+    """The display layer's $/month chart spec (`views.costs.cost_chart_frame`): one bar per
+    configuration, colored by role (the cheapest, tied with it, baseline, other), whiskers
+    from its 95% interval; an open upper end runs to the top of the axis."""
+    data = frame.copy()
+    data["color"] = data.apply(
+        lambda r: "tied" if r["tied with the cheapest"] else r["role"], axis=1
+    )
+    top = float(data["$/month"].max()) * 2.5
+    data["whisker high"] = data["high"].where(data["high"].notna(), top).clip(upper=top)
+    tooltip = [
+        "app",
+        "interpreter",
+        "server config",
+        "cost",
+        "95% range",
+        "fleet",
+        "binding limit",
+        "vs baseline",
+    ]
+    base = alt.Chart().encode(
+        x=alt.X("interpreter:N", title=None, axis=alt.Axis(labelAngle=0)),
+        xOffset="server config:N",
+    )
+    bars = base.mark_bar().encode(
+        y=alt.Y("$/month:Q", title="$/month (cheapest EC2 option)"),
+        color=alt.Color("color:N", scale=COST_COLORS, legend=alt.Legend(orient="top", title=None)),
+        opacity=alt.condition("datum['upper bound']", alt.value(0.45), alt.value(1.0)),
+        tooltip=tooltip,
+    )
+    whiskers = (
+        base.transform_filter("isValid(datum.low)")
+        .mark_errorbar(ticks={"size": 8}, color="#333")
+        .encode(y=alt.Y("low:Q", title="$/month (cheapest EC2 option)"), y2="whisker high:Q")
+    )
+    layered = alt.layer(bars, whiskers, data=data).properties(height=280, width=alt.Step(46))
+    faceted: alt.FacetChart = layered.facet(column=alt.Column("app:N", title=None))
+    return faceted

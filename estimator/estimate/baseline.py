@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from estimator.errors import EstimatorError
 from estimator.estimate.arith import saving_pct
 from estimator.estimate.errors import EstimateError
-from estimator.estimate.models import ConfigEstimate, Saving
+from estimator.estimate.models import ConfigEstimate, InstanceOption, Saving
 from estimator.interpreters.variants import VariantSpec, parse_variant
 from estimator.store.compare import select_config
 from estimator.store.summary import ConfigSummary
@@ -109,35 +109,60 @@ def choose_baselines(
                 )
             chosen[app] = (key, f"--baseline '{selector}'")
     for app, ss in by_app.items():
-        if app not in chosen:
-            chosen[app] = default_baseline(app, ss)
+        if app not in chosen:  # the default rule prefers ranked configurations
+            chosen[app] = default_baseline(
+                app, [s for s in ss if s.not_ranked_reason is None] or ss
+            )
     return chosen
 
 
+def saving(c: InstanceOption, base: InstanceOption, base_key: str, distinguishable: bool) -> Saving:
+    """baseline − c at the means, and its interval from the two cost intervals."""
+    known = c.monthly_usd_low is not None and base.monthly_usd_low is not None
+    low = high = None
+    if known and c.monthly_usd_high is not None and base.monthly_usd_low is not None:
+        low = base.monthly_usd_low - c.monthly_usd_high
+    if known and base.monthly_usd_high is not None and c.monthly_usd_low is not None:
+        high = base.monthly_usd_high - c.monthly_usd_low
+    diff = base.monthly_usd - c.monthly_usd
+    return Saving(
+        baseline_key=base_key,
+        baseline_usd=base.monthly_usd,
+        usd=diff,
+        usd_low=low,
+        usd_high=high,
+        pct=saving_pct(diff, base.monthly_usd),
+        pct_low=None if low is None else saving_pct(low, base.monthly_usd),
+        pct_high=None if high is None else saving_pct(high, base.monthly_usd),
+        known=known,
+        distinguishable=distinguishable,
+        baseline_lower_bound=base.lower_bound,
+        lower_bound=c.lower_bound,
+    )
+
+
 def with_savings(
-    configs: Sequence[ConfigEstimate], baselines: dict[str, Choice]
+    configs: Sequence[ConfigEstimate], baselines: dict[str, Choice], groups: dict[str, int]
 ) -> list[ConfigEstimate]:
-    """Each configuration with its app's baseline and the saving vs it (when both priced)."""
+    """Each configuration with its app's baseline and the saving vs it (when both priced and
+    ranked). `groups`: tie group per ranked configuration key."""
     by_key = {c.key: c for c in configs}
     out = []
     for c in configs:
         key, why = baselines[c.app]
         base = by_key.get(key)
-        saving = None
+        s = None
         reason = why
         if base is None:
             reason = f"{why}; the baseline could not be modelled (see excluded)"
-        elif base.monthly_usd is None:
+        elif base.best is None:
             reason = f"{why}; the baseline could not be priced: {base.unpriced_reason}"
-        elif c.monthly_usd is not None:
-            diff = base.monthly_usd - c.monthly_usd
-            saving = Saving(
-                baseline_key=key,
-                baseline_usd=base.monthly_usd,
-                usd=diff,
-                pct=saving_pct(diff, base.monthly_usd),
-            )
+        elif base.not_ranked_reason is not None:
+            reason = f"{why}; the baseline is not ranked: {base.not_ranked_reason}"
+        elif c.best is not None and c.not_ranked_reason is None:
+            g, gb = groups.get(c.key), groups.get(key)
+            s = saving(c.best, base.best, key, g is not None and gb is not None and g != gb)
         out.append(
-            c.model_copy(update={"baseline_key": key, "baseline_reason": reason, "saving": saving})
+            c.model_copy(update={"baseline_key": key, "baseline_reason": reason, "saving": s})
         )
     return out

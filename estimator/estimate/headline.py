@@ -1,46 +1,30 @@
-"""The words around the numbers: each app's headline, and how the figures are computed."""
+"""Each app's headline (numbers), and how the figures are computed (method notes)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from estimator.capacity import awslambda, fargate
-from estimator.estimate.models import ConfigEstimate, Headline, Saving
+from estimator.estimate.models import ConfigEstimate, Headline
 from estimator.estimate.ranking import TIE_BREAKERS
 from estimator.estimate.request import EstimateRequest
-from estimator.money import HOURS_PER_MONTH, cents
+from estimator.estimate.ties import FAMILY_CONFIDENCE
+from estimator.money import HOURS_PER_MONTH
 
 
-def saving_text(saving: Saving | None, key: str) -> str:
-    if saving is None:
-        return "no saving computed (the baseline is not priced)"
-    if saving.baseline_key == key:
-        return "this is the baseline"
-    pct = f"{abs(saving.pct):.1f}%"
-    if saving.usd > 0:
-        return f"saves ${cents(saving.usd):,}/month ({pct}) vs the baseline {saving.baseline_key}"
-    if saving.usd < 0:
-        return (
-            f"costs ${cents(-saving.usd):,}/month ({pct}) more than the baseline "
-            f"{saving.baseline_key}"
-        )
-    return f"costs the same as the baseline {saving.baseline_key}"
-
-
-def headlines(configs: Sequence[ConfigEstimate], request: EstimateRequest) -> list[Headline]:
-    """Per app, its rank-1 configuration."""
+def headlines(configs: Sequence[ConfigEstimate]) -> list[Headline]:
+    """Per app, its rank-1 configuration and the others of its tie group (numbers only;
+    `estimator.display` words them)."""
     out = []
     for c in configs:
         best = c.best
         if c.rank != 1 or best is None:
             continue
-        bound = "at most " if best.lower_bound else ""
-        text = (
-            f"{c.app}: cheapest is {c.key} on {best.peak_instances} × {best.instance_type} "
-            f"({request.region}, {request.purchase}), {bound}${cents(best.monthly_usd):,}/month "
-            f"{request.fleet} (${cents(best.usd_per_million_requests):,} per million requests); "
-            f"{saving_text(c.saving, c.key)}"
-        )
+        tied = [
+            o.key
+            for o in configs
+            if o.app == c.app and o.key != c.key and o.tie_group == c.tie_group
+        ]
         out.append(
             Headline(
                 app=c.app,
@@ -50,8 +34,13 @@ def headlines(configs: Sequence[ConfigEstimate], request: EstimateRequest) -> li
                 monthly_usd=best.monthly_usd,
                 usd_per_million_requests=best.usd_per_million_requests,
                 lower_bound=best.lower_bound,
+                monthly_usd_low=best.monthly_usd_low,
+                monthly_usd_high=best.monthly_usd_high,
+                peak_instances_low=best.peak_instances_low,
+                peak_instances_high=best.peak_instances_high,
+                tie_group=c.tie_group,
+                tied_with=tied if c.tie_group is not None else [],
                 saving=c.saving,
-                text=text,
             )
         )
     return out
@@ -64,7 +53,13 @@ def method_notes(request: EstimateRequest) -> list[str]:
         "(Decimal) and rounded to cents for display only",
         "capacity per instance: the least of the CPU, concurrency and memory limits at the "
         "planned utilisation, from the measured CPU per request, latency, memory and "
-        "SLO-limited throughput (docs/model.md); its range comes from the inputs' 95% CIs",
+        "SLO-limited throughput (docs/model.md)",
+        "intervals: capacity, instance counts, $/month and savings are the model evaluated at "
+        "the ends of the measured inputs' 95% CIs (the model is monotone in each input); a "
+        "CI reaching zero is taken to its limit, not replaced by the mean; with one "
+        "repetition the interval is not known; whole instances make the $/month interval a "
+        "step function of capacity (not smoothed), so it can be narrow where capacity is "
+        "wide, and jump by a whole instance where it is not",
         "instances per hour = max(min_instances, ceil(req/s ÷ capacity)) + redundancy; "
         "a fixed fleet runs the peak count all month, an autoscaled one follows the hours "
         f"(scaling lag and warm-up not modelled); ranked by the {request.fleet} cost",
@@ -72,9 +67,14 @@ def method_notes(request: EstimateRequest) -> list[str]:
         "where the predicted p95 at low load (service time on the target × measured p95/mean) "
         "misses the SLO",
         "ranked within each app (different apps are different workloads, not alternatives) by "
-        f"$/month to the cent; equal costs ordered by {ties}, then name",
-        "'up to' costs use the low end of the capacity range; 'at most' marks a cost whose "
-        "capacity is a lower bound (the measurement did not reach the limit)",
+        f"$/month at the means to the cent; equal costs ordered by {ties}, then name",
+        "tied within noise: per app, each ranked configuration's $/month interval at its "
+        f"inputs' CIs widened to 1 − {1 - FAMILY_CONFIDENCE:.2g} ÷ k (Bonferroni over the "
+        "app's k configurations); configurations whose intervals overlap, directly or through "
+        "others, form one tie group; different groups have disjoint intervals, and a "
+        f"difference is claimed falsely with probability ≤ {1 - FAMILY_CONFIDENCE:.0%} per app",
+        "'at most' marks a cost whose capacity is a lower bound (the measurement did not reach "
+        "the limit), and a saving against such a baseline",
         "Fargate: cheapest valid task size meeting the SLO, vCPU-hours and GB-hours × the "
         "region's prices; Lambda: requests × request price + GB-seconds × duration price "
         "(first tier, no free tier)",

@@ -17,7 +17,7 @@ from estimator.capacity import (
     instance_capacity,
     plan_fleet,
 )
-from estimator.capacity.fleet import FleetCounts
+from estimator.capacity.fleet import FleetCounts, FleetPlan
 from estimator.estimate.arith import instance_cost, per_million
 from estimator.estimate.context import Context
 from estimator.estimate.models import InstanceOption
@@ -67,6 +67,24 @@ def _hours(counts: FleetCounts, fleet: FleetMode) -> Decimal:
     return counts.autoscaled_instance_hours_per_month
 
 
+def _ends(
+    plan: FleetPlan, fleet: FleetMode, usd_per_hour: Decimal
+) -> tuple[Decimal | None, Decimal | None]:
+    """$/month at the high and the low end of the capacity spread (see the models' doc)."""
+    low = None if plan.optimistic is None else _hours(plan.optimistic, fleet) * usd_per_hour
+    high = None if plan.pessimistic is None else _hours(plan.pessimistic, fleet) * usd_per_hour
+    return low, high
+
+
+def cost_interval(
+    inputs: MeasuredInputs, it: InstanceType, ctx: Context, confidence: float
+) -> tuple[Decimal | None, Decimal | None]:
+    """The ranked $/month of `inputs` on `it` at the ends of CIs widened to `confidence`
+    (the tie rule's intervals)."""
+    cap = instance_capacity(inputs.at_confidence(confidence), shape_of(it), ctx.assumptions)
+    return _ends(plan_fleet(cap, ctx.traffic), ctx.fleet, it.usd_per_hour)
+
+
 def option_for(
     it: InstanceType, cap: InstanceCapacity, ctx: Context, predicted_p95_ms: float
 ) -> InstanceOption:
@@ -76,11 +94,7 @@ def option_for(
     auto = instance_cost(counts.autoscaled_instance_hours_per_month, it.usd_per_hour)
     fixed = instance_cost(counts.fixed_instance_hours_per_month, it.usd_per_hour)
     ranked = fixed if fleet == "fixed" else auto
-    high = (
-        None
-        if plan.pessimistic is None
-        else instance_cost(_hours(plan.pessimistic, fleet), it.usd_per_hour)
-    )
+    low, high = _ends(plan, fleet, it.usd_per_hour)
     x = cap.capacity_rps.value
     peak = traffic.peak_rps
     n = counts.peak_instances
@@ -110,14 +124,14 @@ def option_for(
         lower_bound=cap.lower_bound,
         peak_instances=n,
         hourly_instances=counts.hourly_instances,
-        pessimistic_peak_instances=None
-        if plan.pessimistic is None
-        else plan.pessimistic.peak_instances,
+        peak_instances_low=None if plan.optimistic is None else plan.optimistic.peak_instances,
+        peak_instances_high=None if plan.pessimistic is None else plan.pessimistic.peak_instances,
         instance_hours_autoscaled=counts.autoscaled_instance_hours_per_month,
         instance_hours_fixed=counts.fixed_instance_hours_per_month,
         monthly_usd_autoscaled=auto,
         monthly_usd_fixed=fixed,
         monthly_usd=ranked,
+        monthly_usd_low=low,
         monthly_usd_high=high,
         usd_per_million_requests=per_million(ranked, requests),
         peak_utilization=cap.utilization * peak / (n * x),

@@ -2,7 +2,12 @@
 the SLO (with runner-ups), Fargate and Lambda priced from the same measurements, the saving vs
 a baseline; and the report that carries every input behind the numbers.
 
-Money is `Decimal` at full precision (JSON: strings); reports round to cents for display."""
+Money is `Decimal` at full precision (JSON: strings); reports round to cents for display.
+
+Intervals: every $/month and instance count has `_low`/`_high` ends from the model evaluated
+at the ends of the measured inputs' 95% CIs (a step function of capacity: whole instances).
+Both None: not known (one repetition). Only `_high` None: no finite upper end (the capacity's
+low end is 0). The estimate holds numbers only; `estimator.display` words them."""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from estimator.pricing import MissingPrice
 from estimator.stats import Estimate
 from estimator.store.summarize import Excluded
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bumped when a field of the JSON report changes meaning or is removed."""
 
 
@@ -56,16 +61,25 @@ class InstanceOption(Model):
     lower_bound: bool = Field(description="measured capacity is a lower bound: cost ≤ this")
     peak_instances: int = Field(description="fixed fleet: instances all month")
     hourly_instances: list[int] = Field(description="autoscaled: instances in each hour")
-    pessimistic_peak_instances: int | None = Field(
-        description="peak count at the low end of the capacity spread; None: a corner misfits"
+    peak_instances_low: int | None = Field(
+        description="peak count at the high end of the capacity spread; None: not known"
+    )
+    peak_instances_high: int | None = Field(
+        description="peak count at the low end of the capacity spread; None: not known or "
+        "no finite count"
     )
     instance_hours_autoscaled: Exact
     instance_hours_fixed: Exact
     monthly_usd_autoscaled: Exact
     monthly_usd_fixed: Exact
     monthly_usd: Exact = Field(description="the ranked fleet mode's cost")
+    monthly_usd_low: Exact | None = Field(
+        description="the ranked mode's cost at the high end of the capacity spread (no upper "
+        "end: the floor of min_instances + redundancy); None: not known (one repetition)"
+    )
     monthly_usd_high: Exact | None = Field(
-        description="the ranked mode's cost at the low end of the capacity spread"
+        description="the ranked mode's cost at the low end of the capacity spread; None: not "
+        "known (one repetition) or no finite upper end"
     )
     usd_per_million_requests: Exact
     peak_utilization: float = Field(
@@ -95,6 +109,8 @@ class FargateOption(Model):
     monthly_usd_autoscaled: Exact
     monthly_usd_fixed: Exact
     monthly_usd: Exact
+    monthly_usd_low: Exact | None = Field(description="as for instances")
+    monthly_usd_high: Exact | None = Field(description="as for instances")
     usd_per_million_requests: Exact
     notes: list[str]
 
@@ -117,7 +133,12 @@ class LambdaOption(Model):
     request_usd: Exact
     duration_usd: Exact
     monthly_usd: Exact
-    monthly_usd_high: Exact = Field(description="at the longest duration of the spread")
+    monthly_usd_low: Exact | None = Field(
+        description="at the shortest duration of the spread; None: not known"
+    )
+    monthly_usd_high: Exact | None = Field(
+        description="at the longest duration of the spread; None: not known"
+    )
     usd_per_million_requests: Exact = Field(description="cost per million requests served")
     predicted_p95_ms: float
     fits: bool = Field(description="the process fits in Lambda's largest memory")
@@ -133,12 +154,30 @@ class LambdaOption(Model):
 
 
 class Saving(Model):
-    """Monthly saving vs the baseline configuration (negative: costs more)."""
+    """Monthly saving vs the baseline configuration (negative: costs more), with its
+    interval: baseline's low end − this one's high end to baseline's high − this one's low."""
 
     baseline_key: str
     baseline_usd: Exact
-    usd: Exact = Field(description="baseline − this configuration, per month")
-    pct: Exact = Field(description="of the baseline's monthly cost")
+    usd: Exact = Field(description="baseline − this configuration, per month, at the means")
+    usd_low: Exact | None = Field(description="None: not known, or no finite lower end")
+    usd_high: Exact | None = Field(description="None: not known, or no finite upper end")
+    pct: Exact = Field(description="usd, % of the baseline's monthly cost")
+    pct_low: Exact | None = Field(description="usd_low, % of the baseline's monthly cost")
+    pct_high: Exact | None = Field(description="usd_high, % of the baseline's monthly cost")
+    known: bool = Field(description="False: an interval is not known (one repetition)")
+    distinguishable: bool = Field(
+        description="the tie rule tells this configuration's cost from the baseline's (they "
+        "are in different tie groups)"
+    )
+    baseline_lower_bound: bool = Field(
+        description="the baseline's capacity is a lower bound: its cost, so the saving, is at "
+        "most this"
+    )
+    lower_bound: bool = Field(
+        description="this configuration's capacity is a lower bound: its cost is at most "
+        "its figure, so the saving is at least its low end"
+    )
 
 
 class ConfigEstimate(Model):
@@ -154,7 +193,7 @@ class ConfigEstimate(Model):
     slo_p95_ms: float
     measured_capacity_rps: Estimate = Field(description="on the measuring host")
     measured_lower_bound: bool
-    cpu_ms_per_request: float
+    cpu_ms_per_request: Estimate = Field(description="D in ms: mean, 95% CI and n")
     latency_low_ms: float
     worker_uss_mib: float
     workers: int
@@ -168,7 +207,17 @@ class ConfigEstimate(Model):
     baseline_key: str | None
     baseline_reason: str | None
     saving: Saving | None
-    tie_note: str | None = Field(description="how an equal cost was ranked")
+    tie_group: int | None = Field(
+        description="configurations of one app with the same value are not distinguishable by "
+        "cost (1: the cheapest group); None: not ranked or not priced"
+    )
+    not_ranked_reason: str | None = Field(
+        None, description="why it is shown but not ranked (e.g. not warmed up)"
+    )
+    arrivals: str | None = Field(None, description="arrival process of its load, if recorded")
+    slo_utilization: float | None = Field(
+        None, description="measured ρ_SLO; above 1 the measurements contradict each other"
+    )
     unpriced_reason: str | None
     warnings: list[str]
 
@@ -183,6 +232,36 @@ class ConfigEstimate(Model):
     @property
     def is_baseline(self) -> bool:
         return self.baseline_key == self.key
+
+
+class TieMember(Model):
+    key: str
+    monthly_usd: Exact
+    monthly_usd_low: Exact | None = Field(description="at the simultaneous confidence")
+    monthly_usd_high: Exact | None = Field(description="at the simultaneous confidence")
+
+
+class TieGroup(Model):
+    """Configurations of one app whose costs the tie rule cannot tell apart."""
+
+    group: int = Field(description="1: the cheapest group")
+    members: list[TieMember] = Field(description="cheapest first (at the means)")
+
+
+class AppTies(Model):
+    """One app's tie groups. Rule: each ranked configuration's $/month interval is evaluated
+    at its inputs' CIs widened to `confidence` = 1 − (1 − family_confidence) ÷ k (Bonferroni
+    over the app's k configurations: if every interval holds its true cost, which happens
+    with probability ≥ family_confidence, no two configurations of equal cost are told
+    apart); configurations whose intervals overlap, directly or through others, form one
+    group (connected components), so configurations in different groups have disjoint
+    intervals. An interval not known (one repetition) overlaps everything."""
+
+    app: str
+    configurations: int = Field(description="k: the app's ranked, priced configurations")
+    family_confidence: float
+    confidence: float = Field(description="of each configuration's interval")
+    groups: list[TieGroup]
 
 
 class TrafficSummary(Model):
@@ -215,8 +294,13 @@ class Headline(Model):
     monthly_usd: Exact
     usd_per_million_requests: Exact
     lower_bound: bool
+    monthly_usd_low: Exact | None
+    monthly_usd_high: Exact | None
+    peak_instances_low: int | None
+    peak_instances_high: int | None
+    tie_group: int | None
+    tied_with: list[str] = Field(description="the other configurations of its tie group")
     saving: Saving | None
-    text: str
 
 
 class EstimateReport(Model):
@@ -234,6 +318,11 @@ class EstimateReport(Model):
     results: str | None = Field(description="the results store the measurements came from")
     scenarios: list[str]
     configurations: list[ConfigEstimate] = Field(description="by app, then rank")
+    ties: list[AppTies] = Field(description="per app: the tie groups and the rule's numbers")
+    arrivals: list[str] = Field(
+        description="arrival processes of the measurements used ('poisson', 'even'); empty: "
+        "not recorded"
+    )
     headlines: list[Headline]
     excluded: list[Excluded]
     missing_prices: list[MissingPrice]

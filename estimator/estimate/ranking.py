@@ -1,4 +1,5 @@
-"""Order options and configurations by cost, and say how a tie was broken.
+"""Order options and configurations by cost at the means (whether two costs are told apart is
+`ties`' business).
 
 Costs are compared to the cent (what a report shows). Equal costs are ordered by, in turn:
 1. lower binding-limit utilisation at the peak hour (the fleet runs cooler: more room for a
@@ -47,22 +48,6 @@ TIE_BREAKERS: tuple[TieBreaker, ...] = (
 def sort_key(option: InstanceOption, name: str) -> tuple[Decimal, float, float, float, str]:
     k = [t.key(option) for t in TIE_BREAKERS]
     return (cents(option.monthly_usd), k[0], k[1], k[2], name)
-
-
-def explain_tie(
-    first: InstanceOption, second: InstanceOption, first_name: str, second_name: str
-) -> str | None:
-    """Why `first` ranks above `second` at the same cost; None when the costs differ."""
-    if cents(first.monthly_usd) != cents(second.monthly_usd):
-        return None
-    head = f"tied at ${cents(first.monthly_usd):,}/month with {second_name}"
-    for t in TIE_BREAKERS:
-        if t.key(first) != t.key(second):
-            return (
-                f"{head}: {first_name} ranks first by {t.description} "
-                f"({t.show(first)} vs {t.show(second)})"
-            )
-    return f"{head}: equal on every tie-breaker; ordered by name"
 
 
 def rank_options(options: Sequence[tuple[str, InstanceOption]]) -> list[tuple[str, InstanceOption]]:

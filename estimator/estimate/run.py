@@ -8,7 +8,6 @@ configuration the model cannot use is excluded with its reason; the others go on
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -24,25 +23,30 @@ from estimator.capacity import (
     MeasuredInputs,
     with_measured_quota_curve,
 )
+from estimator.capacity.limits import slo_utilization
 from estimator.estimate.arith import requests_per_month
 from estimator.estimate.baseline import choose_baselines, with_savings
 from estimator.estimate.context import Context
 from estimator.estimate.errors import EstimateError
 from estimator.estimate.headline import headlines, method_notes
-from estimator.estimate.instances import TOP, price_instances, shape_of
+from estimator.estimate.instances import TOP, cost_interval, price_instances, shape_of
 from estimator.estimate.models import (
+    AppTies,
     ConfigEstimate,
     EstimateReport,
     PricingInfo,
+    TieMember,
     TrafficSummary,
 )
-from estimator.estimate.ranking import explain_tie, sort_key
+from estimator.estimate.ranking import sort_key
 from estimator.estimate.request import EstimateRequest
 from estimator.estimate.serverless import price_fargate, price_lambda
+from estimator.estimate.ties import app_ties, confidence_for
 from estimator.estimate.warnings import report_warnings
 from estimator.money import HOURS_PER_MONTH
 from estimator.pricing import Catalog, FargatePrice, InstanceType, LambdaPrice, MissingPrices
 from estimator.pricing.models import source_lines
+from estimator.stats import Estimate
 from estimator.store.summarize import Excluded, Summaries
 from estimator.store.summary import ConfigSummary
 
@@ -97,11 +101,6 @@ def _config(
 ) -> ConfigEstimate:
     ranked, skipped = price_instances(inputs, prices.candidates, ctx)
     options = [o for _, o in ranked[:TOP]]
-    if len(ranked) > 1:
-        (n1, o1), (n2, o2) = ranked[0], ranked[1]
-        tie = explain_tie(o1, o2, n1, n2)
-        if tie:
-            options[0] = o1.model_copy(update={"notes": [tie, *o1.notes]})
     fargate, lam, serverless_notes = None, None, []
     if prices.serverless:
         fargate, f_notes = price_fargate(inputs, ctx, prices.fargate)
@@ -121,7 +120,7 @@ def _config(
         slo_p95_ms=s.slo_p95_ms,
         measured_capacity_rps=s.capacity_rps,
         measured_lower_bound=s.capacity_is_lower_bound,
-        cpu_ms_per_request=s.cpu_s_per_request.mean * 1000,
+        cpu_ms_per_request=_ms(s.cpu_s_per_request),
         latency_low_ms=s.latency_low_ms.mean,
         worker_uss_mib=s.worker_uss_mb.mean,
         workers=s.workers,
@@ -135,7 +134,10 @@ def _config(
         baseline_key=None,
         baseline_reason=None,
         saving=None,
-        tie_note=None,
+        tie_group=None,
+        not_ranked_reason=s.not_ranked_reason,
+        arrivals=s.arrivals,
+        slo_utilization=slo_utilization(inputs, inputs.point(), ctx.assumptions),
         unpriced_reason=unpriced,
         warnings=[*_noisy(s), *s.warnings],
     )
@@ -151,26 +153,59 @@ def _noisy(s: ConfigSummary) -> list[str]:
     ]
 
 
-def rank(configs: Sequence[ConfigEstimate]) -> list[ConfigEstimate]:
-    """By app, then cheapest first (ties broken as `ranking` says); unpriced last."""
+def _ms(e: Estimate) -> Estimate:
+    return Estimate(mean=e.mean * 1000, ci_low=e.ci_low * 1000, ci_high=e.ci_high * 1000, n=e.n)
+
+
+def _rankable(c: ConfigEstimate) -> bool:
+    return c.best is not None and c.not_ranked_reason is None
+
+
+def tie_groups(
+    configs: Sequence[ConfigEstimate],
+    inputs: dict[str, MeasuredInputs],
+    prices: _Prices,
+    ctx: Context,
+) -> list[AppTies]:
+    """Per app, the tie groups of its ranked configurations (rule: `ties`)."""
+    types = {it.name: it for it, _ in prices.candidates}
+    out = []
+    for app in sorted({c.app for c in configs}):
+        ranked = [c for c in configs if c.app == app and _rankable(c)]
+        level = confidence_for(len(ranked))
+        members = []
+        for c in ranked:
+            assert c.best is not None
+            low, high = cost_interval(inputs[c.key], types[c.best.instance_type], ctx, level)
+            members.append(
+                TieMember(
+                    key=c.key,
+                    monthly_usd=c.best.monthly_usd,
+                    monthly_usd_low=low,
+                    monthly_usd_high=high,
+                )
+            )
+        out.append(app_ties(app, members))
+    return out
+
+
+def rank(configs: Sequence[ConfigEstimate], ties: Sequence[AppTies]) -> list[ConfigEstimate]:
+    """By app: ranked configurations cheapest first (equal costs ordered as `ranking` says),
+    with their tie group; then the priced ones that are not ranked; unpriced last."""
+    groups = {m.key: g.group for t in ties for g in t.groups for m in g.members}
     by_app: dict[str, list[ConfigEstimate]] = defaultdict(list)
     for c in configs:
         by_app[c.app].append(c)
     out: list[ConfigEstimate] = []
     for app in sorted(by_app):
-        priced = sorted(
-            (c for c in by_app[app] if c.best is not None),
+        ranked = sorted(
+            (c for c in by_app[app] if _rankable(c)),
             key=lambda c: sort_key(c.options[0], c.key),
         )
-        ties: dict[str, str] = {}
-        for first, second in itertools.pairwise(priced):
-            note = explain_tie(first.options[0], second.options[0], first.key, second.key)
-            if note:
-                ties.setdefault(first.key, note)
-                ties.setdefault(second.key, note)
-        for i, c in enumerate(priced, start=1):
-            out.append(c.model_copy(update={"rank": i, "tie_note": ties.get(c.key)}))
-        out.extend(sorted((c for c in by_app[app] if c.best is None), key=lambda c: c.key))
+        for i, c in enumerate(ranked, start=1):
+            out.append(c.model_copy(update={"rank": i, "tie_group": groups.get(c.key)}))
+        rest = [c for c in by_app[app] if not _rankable(c)]
+        out.extend(sorted(rest, key=lambda c: (c.best is None, c.key)))
     return out
 
 
@@ -201,6 +236,7 @@ def estimate(
     ctx = Context(traffic=request.traffic, assumptions=a, fleet=request.fleet, requests=requests)
     configs: list[ConfigEstimate] = []
     modelled: list[ConfigSummary] = []
+    measured: dict[str, MeasuredInputs] = {}
     for s in items:
         try:
             inputs = MeasuredInputs.from_summary(s)
@@ -208,13 +244,16 @@ def estimate(
         except CapacityError as exc:
             excluded.append(Excluded(key=s.key, reason=exc.message))
             continue
+        measured[s.key] = inputs
         modelled.append(s)
     if not configs:
         raise EstimateError(
             f"none of the {len(items)} measured configurations could be modelled "
             f"({excluded[-1].key}: {excluded[-1].reason}); re-measure them"
         )
-    ranked = rank(with_savings(configs, choose_baselines(items, request.baseline)))
+    ties = tie_groups(configs, measured, prices, ctx)
+    groups = {m.key: g.group for t in ties for g in t.groups for m in g.members}
+    ranked = rank(with_savings(configs, choose_baselines(items, request.baseline), groups), ties)
     hosts = {s.host.model_dump_json(): s.host for s in items}
     traffic = request.traffic
     return EstimateReport(
@@ -249,7 +288,9 @@ def estimate(
         results=results,
         scenarios=sorted(set(scenarios)),
         configurations=ranked,
-        headlines=headlines(ranked, request),
+        ties=ties,
+        arrivals=sorted({s.arrivals for s in modelled if s.arrivals}),
+        headlines=headlines(ranked),
         excluded=excluded,
         missing_prices=missing.items(),
         warnings=[*report_warnings(modelled, ranked, request), *prices.bad_rows],

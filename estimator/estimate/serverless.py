@@ -14,6 +14,7 @@ from estimator.capacity import (
     plan_lambda,
 )
 from estimator.capacity.awslambda import billed_ms
+from estimator.capacity.fleet import FleetCounts
 from estimator.estimate.arith import (
     fargate_cost,
     lambda_cost,
@@ -40,6 +41,18 @@ def fargate_option(
     )
     ranked = fixed if fleet == "fixed" else auto
     counts = c.fleet.expected
+    v, g = Decimal(str(c.task.vcpu)), Decimal(str(c.task.memory_gb))
+
+    def at(end: FleetCounts | None) -> Decimal | None:
+        if end is None:
+            return None
+        hours = (
+            end.fixed_instance_hours_per_month
+            if fleet == "fixed"
+            else end.autoscaled_instance_hours_per_month
+        )
+        return fargate_cost(hours * v, hours * g, price)
+
     arithmetic = (
         f"{fleet}: {vcpu_h:,.1f} vCPU-hours × ${price.usd_per_vcpu_hour.normalize():f} + "
         f"{gb_h:,.1f} GB-hours × ${price.usd_per_gb_hour.normalize():f} = ${cents(ranked):,}/month"
@@ -61,6 +74,8 @@ def fargate_option(
         monthly_usd_autoscaled=auto,
         monthly_usd_fixed=fixed,
         monthly_usd=ranked,
+        monthly_usd_low=at(c.fleet.optimistic),
+        monthly_usd_high=at(c.fleet.pessimistic),
         usd_per_million_requests=per_million(ranked, requests),
         notes=[arithmetic, *c.fleet.notes],
     )
@@ -99,7 +114,13 @@ def lambda_option(
     requests = ctx.requests
     plan = plan_lambda(inputs, ctx.traffic, ctx.assumptions, arch=arch)
     gbs = lambda_gb_seconds(requests, plan.billed_duration_ms, plan.memory_mb)
-    gbs_high = lambda_gb_seconds(requests, billed_ms(plan.duration_ms.high / 1000), plan.memory_mb)
+
+    def at(duration_ms: float | None) -> Decimal | None:
+        if duration_ms is None:
+            return None
+        gb_s = lambda_gb_seconds(requests, billed_ms(duration_ms / 1000), plan.memory_mb)
+        return lambda_cost(requests, gb_s, price)
+
     request_usd = lambda_cost(requests, Decimal(0), price)
     total = lambda_cost(requests, gbs, price)
     arithmetic = (
@@ -119,7 +140,8 @@ def lambda_option(
         request_usd=request_usd,
         duration_usd=total - request_usd,
         monthly_usd=total,
-        monthly_usd_high=lambda_cost(requests, gbs_high, price),
+        monthly_usd_low=at(plan.duration_ms.low),
+        monthly_usd_high=at(plan.duration_ms.high),
         usd_per_million_requests=per_million(total, requests),
         predicted_p95_ms=plan.predicted_p95_ms,
         fits=plan.fits,

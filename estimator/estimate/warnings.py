@@ -71,6 +71,16 @@ def report_warnings(
             "p95 at low load was over the SLO while the capacity search met it (noisy "
             f"measurements; re-measure on a quiet machine): {_keys(noisy_p95)}"
         )
+    contradictory = [c.key for c in configs if c.slo_utilization and c.slo_utilization > 1]
+    if contradictory:
+        out.append(
+            "measured capacity above what the measured CPU per request and service time allow "
+            "(ρ_SLO > 1, see each configuration's notes): the measurements contradict each "
+            f"other; planned at the target utilisation, re-measure: {_keys(contradictory)}"
+        )
+    unranked = [f"{c.key} ({c.not_ranked_reason})" for c in configs if c.not_ranked_reason]
+    if unranked:
+        out.append(f"not ranked (shown with their reason): {_keys(unranked)}")
     single = [s.key for s in summaries if s.capacity_rps.n < 2]
     if single:
         out.append(

@@ -9,9 +9,19 @@ import csv
 import io
 from decimal import Decimal
 
+from estimator.display import (
+    amount,
+    arrivals_line,
+    host_line,
+    inputs,
+    missing_lines,
+    pricing_lines,
+    row,
+    tie_lines,
+    tie_rule_line,
+)
 from estimator.escape import csv_cell, csv_comment
 from estimator.estimate import ConfigEstimate, EstimateReport
-from estimator.report.view import amount, host_line, inputs, missing_lines, pricing_lines
 
 COLUMNS = (
     "app",
@@ -27,6 +37,7 @@ COLUMNS = (
     "monthly_usd",
     "monthly_usd_autoscaled",
     "monthly_usd_fixed",
+    "monthly_usd_low",
     "monthly_usd_high",
     "usd_per_million_requests",
     "binding_limit",
@@ -34,9 +45,17 @@ COLUMNS = (
     "capacity_rps_low",
     "capacity_rps_high",
     "cost_is_upper_bound",
+    "cpu_ms_per_request",
+    "cpu_ms_per_request_ci_low",
+    "cpu_ms_per_request_ci_high",
+    "repetitions",
+    "tie_group",
     "baseline",
     "saving_usd",
+    "saving_usd_low",
+    "saving_usd_high",
     "saving_pct",
+    "saving",
     "fargate_task",
     "fargate_monthly_usd",
     "lambda",
@@ -46,12 +65,24 @@ COLUMNS = (
 )
 
 
+def cell(text: str) -> str:
+    """Every field passes here once: a text a spreadsheet would run as a formula gets a
+    leading `'` (estimator.escape.csv_cell; plain numbers stay as they are)."""
+    return csv_cell(text)
+
+
 def _opt(value: Decimal | None) -> str:
     return "" if value is None else amount(value)
 
 
-def _record(c: ConfigEstimate) -> list[str]:
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _record(c: ConfigEstimate, report: EstimateReport) -> list[str]:
     b, f, lam, s = c.best, c.fargate, c.aws_lambda, c.saving
+    r = row(c, report)
+    d = c.cpu_ms_per_request
     return [
         c.app,
         "" if c.rank is None else str(c.rank),
@@ -66,16 +97,25 @@ def _record(c: ConfigEstimate) -> list[str]:
         _opt(b.monthly_usd if b else None),
         _opt(b.monthly_usd_autoscaled if b else None),
         _opt(b.monthly_usd_fixed if b else None),
+        _opt(b.monthly_usd_low if b else None),
         _opt(b.monthly_usd_high if b else None),
         _opt(b.usd_per_million_requests if b else None),
         b.binding if b else "",
         f"{b.capacity_rps.value:.1f}" if b else "",
-        f"{b.capacity_rps.low:.1f}" if b else "",
-        f"{b.capacity_rps.high:.1f}" if b else "",
+        _num(b.capacity_rps.low) if b else "",
+        _num(b.capacity_rps.high) if b else "",
         str(b.lower_bound).lower() if b else "",
+        f"{d.mean:.4g}",
+        f"{d.ci_low:.4g}" if d.n > 1 else "",
+        f"{d.ci_high:.4g}" if d.n > 1 else "",
+        str(d.n),
+        "" if c.tie_group is None else str(c.tie_group),
         c.baseline_key or "",
         _opt(s.usd if s else None),
+        _opt(s.usd_low if s else None),
+        _opt(s.usd_high if s else None),
         f"{s.pct:.1f}" if s else "",
+        r.saving,
         f.name if f else "",
         _opt(f.monthly_usd if f else None),
         lam.name if lam else "",
@@ -83,7 +123,7 @@ def _record(c: ConfigEstimate) -> list[str]:
         "; ".join(
             f"{o.peak_instances} x {o.instance_type} {amount(o.monthly_usd)}" for o in c.options[1:]
         ),
-        c.tie_note or c.unpriced_reason or "",
+        r.note,
     ]
 
 
@@ -96,6 +136,10 @@ def _comments(report: EstimateReport) -> list[str]:
     ]
     lines += [f"pricing: {line}" for line in pricing_lines(report)]
     lines += [f"measurement host: {host_line(h)}" for h in report.hosts]
+    if arrivals := arrivals_line(report):
+        lines.append(arrivals)
+    lines.append(tie_rule_line(report))
+    lines += tie_lines(report)
     lines += [f"warning: {w}" for w in report.warnings]
     lines += [f"missing price: {m}" for m in missing_lines(report)]
     lines += [f"excluded: {e.key}: {e.reason}" for e in report.excluded]
@@ -109,7 +153,7 @@ def render(report: EstimateReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for c in report.configurations:
-        writer.writerow([csv_cell(v) for v in _record(c)])
+        writer.writerow([cell(v) for v in _record(c, report)])
     return out.getvalue()
 
 

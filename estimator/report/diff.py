@@ -27,6 +27,13 @@ class ConfigDiff(Model):
     base_usd: Exact | None
     head_usd: Exact | None
     change_usd: Exact | None
+    change_usd_low: Exact | None = Field(
+        description="HEAD's low end − BASE's high end; None: not known or no finite end"
+    )
+    change_usd_high: Exact | None = Field(description="HEAD's high end − BASE's low end")
+    known: bool = Field(description="both costs have a known interval")
+    base_lower_bound: bool = Field(description="BASE's cost is at most its figure")
+    head_lower_bound: bool = Field(description="HEAD's cost is at most its figure")
     change_pct: Exact | None = Field(description="None: no base cost to compare with")
     base_option: str | None = Field(description="e.g. '3 × m7g.large'")
     head_option: str | None
@@ -60,7 +67,15 @@ def _row(
 ) -> ConfigDiff:
     b = base.monthly_usd if base else None
     h = head.monthly_usd if head else None
-    change = pct = None
+    bo = base.best if base else None
+    ho = head.best if head else None
+    change = pct = low = high = None
+    known = bool(bo and ho and bo.monthly_usd_low is not None and ho.monthly_usd_low is not None)
+    if known and bo and ho:
+        if ho.monthly_usd_low is not None and bo.monthly_usd_high is not None:
+            low = ho.monthly_usd_low - bo.monthly_usd_high
+        if ho.monthly_usd_high is not None and bo.monthly_usd_low is not None:
+            high = ho.monthly_usd_high - bo.monthly_usd_low
     status: Status
     if base is None:
         status = "added"
@@ -91,6 +106,11 @@ def _row(
         base_usd=b,
         head_usd=h,
         change_usd=change,
+        change_usd_low=low if change is not None else None,
+        change_usd_high=high if change is not None else None,
+        known=known,
+        base_lower_bound=bool(bo and bo.lower_bound),
+        head_lower_bound=bool(ho and ho.lower_bound),
         change_pct=pct,
         base_option=_option(base),
         head_option=_option(head),

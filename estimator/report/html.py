@@ -4,15 +4,15 @@ serverless options, then every input, assumption, price source and measurement h
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
-from html import escape
 
-from estimator.estimate import ConfigEstimate, EstimateReport
-from estimator.estimate.headline import saving_text
-from estimator.report.svg import bar_chart
-from estimator.report.view import (
+from estimator.display import (
     RANKED,
     SERVERLESS,
+    arrivals_line,
+    cost_chart,
+    headline_text,
     host_line,
     inputs,
     missing_lines,
@@ -20,9 +20,21 @@ from estimator.report.view import (
     ranked_cells,
     row,
     serverless_cells,
+    tie_lines,
+    tie_rule_line,
     title,
     usd,
+    usd_range,
 )
+from estimator.display.text import estimate
+from estimator.estimate import ConfigEstimate, EstimateReport
+from estimator.report.svg import bar_chart
+
+
+def escape(value: str) -> str:
+    """Every text passes here once on its way into the page (the place for HTML escaping)."""
+    return html.escape(value)
+
 
 CSS = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1a202c;margin:2rem auto;
@@ -31,7 +43,8 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px sol
 .meta{color:#4a5568}.headline{background:#f0fff4;border:1px solid #9ae6b4;border-radius:6px;
 padding:.8rem 1rem;margin:1rem 0}.headline p{margin:.3rem 0;font-size:1.05rem}
 .big{font-size:1.4rem;font-weight:700}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.9rem;display:block;
+overflow-x:auto}
 th,td{border:1px solid #e2e8f0;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#f7fafc}td.num{text-align:right;white-space:nowrap}
 tr.baseline td{background:#f7fafc}tr.first td{background:#f0fff4}
@@ -39,7 +52,7 @@ tr.baseline td{background:#f7fafc}tr.first td{background:#f0fff4}
 .small{font-size:.85rem;color:#4a5568}
 """
 
-NUMERIC = {"$/month", "autoscaled", "fixed", "up to", "$/M requests", "peak (hourly)"}
+NUMERIC = {"$/month", "95% range", "autoscaled", "fixed", "$/M requests", "peak (range)"}
 
 
 def _table(
@@ -66,34 +79,34 @@ def _headline(report: EstimateReport) -> str:
     if not report.headlines:
         return '<div class="headline"><p>Nothing could be priced; see the notes below.</p></div>'
     parts = []
-    fleet = report.request.fleet
     for h in report.headlines:
         bound = "at most " if h.lower_bound else ""
         parts.append(
             f'<p><span class="big">{escape(h.app)}: {bound}{escape(usd(h.monthly_usd))}/month'
-            f"</span> with {escape(h.key)} on {h.peak_instances} × {escape(h.instance_type)}</p>"
-            f"<p>{escape(saving_text(h.saving, h.key))}; "
-            f"{escape(usd(h.usd_per_million_requests))} per million requests; {fleet} fleet</p>"
+            f"</span></p><p>{escape(headline_text(h, report))}</p>"
         )
-    return f'<div class="headline">{"".join(parts)}</div>'
+    lines = [tie_rule_line(report), *tie_lines(report)]
+    if arrivals := arrivals_line(report):
+        lines.append(arrivals)
+    return f'<div class="headline">{"".join(parts)}{_list(lines, "small")}</div>'
 
 
-def _details(c: ConfigEstimate) -> str:
+def _details(c: ConfigEstimate, report: EstimateReport) -> str:
     lines = [
-        f"measured: {c.measured_capacity_rps.mean:,.1f} req/s at the {c.slo_p95_ms:g} ms p95 "
-        f"SLO (95% CI {c.measured_capacity_rps.ci_low:,.1f}–"
-        f"{c.measured_capacity_rps.ci_high:,.1f}, n = {c.repetitions}), "
-        f"{c.cpu_ms_per_request:.3g} ms CPU per request; runs {', '.join(c.run_ids)}",
+        f"measured: {estimate(c.measured_capacity_rps, 'req/s', 4)} at the {c.slo_p95_ms:g} ms "
+        f"p95 SLO, {estimate(c.cpu_ms_per_request, 'ms')} CPU per request; runs "
+        f"{', '.join(c.run_ids)}",
         f"baseline: {c.baseline_key} ({c.baseline_reason})",
     ]
-    if c.tie_note:
-        lines.append(f"tie: {c.tie_note}")
+    if note := row(c, report).note:
+        lines.append(f"note: {note}")
     for i, o in enumerate(c.options):
         label = "cheapest" if i == 0 else f"runner-up {i}"
         lines.append(
             f"{label}: {o.peak_instances} × {o.instance_type} ({o.vcpu} vCPU, "
             f"{o.memory_gib:g} GiB, {o.arch}, ${o.usd_per_hour.normalize():f}/h): "
-            f"{usd(o.monthly_usd, bound=o.lower_bound)}/month"
+            f"{usd(o.monthly_usd, bound=o.lower_bound)}/month "
+            f"({usd_range(o.monthly_usd_low, o.monthly_usd_high, lower_bound=o.lower_bound)})"
         )
     if c.best is not None:
         lines += c.best.notes
@@ -117,16 +130,18 @@ def render(report: EstimateReport) -> str:
         configs = [c for c in report.configurations if c.app == app]
         classes = ["baseline" if c.is_baseline else "first" if c.rank == 1 else "" for c in configs]
         body.append(f"<h2>{escape(app)}: ranked by {escape(report.request.fleet)} $/month</h2>")
-        body.append(_table(RANKED, [ranked_cells(row(c)) for c in configs], classes))
-        notes = [f"{c.key}: {n}" for c in configs if (n := row(c).note)]
+        body.append(_table(RANKED, [ranked_cells(row(c, report)) for c in configs], classes))
+        notes = [f"{c.key}: {n}" for c in configs if (n := row(c, report).note)]
         if notes:
             body.append(_list(notes, "small"))
-    chart = bar_chart(report)
+    spec = cost_chart(report)
+    chart = bar_chart(spec)
     if chart:
-        body += [f"<h2>$ per month by configuration ({escape(report.request.fleet)})</h2>", chart]
+        body += [f"<h2>{escape(spec.title)}</h2>", chart, _list(spec.notes, "small")]
     if report.request.include_serverless:
         body.append("<h2>Serverless, from the same measurements</h2>")
-        body.append(_table(SERVERLESS, [serverless_cells(row(c)) for c in report.configurations]))
+        cells = [serverless_cells(row(c, report)) for c in report.configurations]
+        body.append(_table(SERVERLESS, cells))
     if report.warnings:
         body += ["<h2>Warnings</h2>", _list(report.warnings, "warn")]
     body += ["<h2>Inputs</h2>", _table(("input", "value"), inputs(report))]
@@ -150,7 +165,7 @@ def render(report: EstimateReport) -> str:
         if lines:
             body += [f"<h2>{escape(name)}</h2>", _list(lines)]
     body.append("<h2>Per configuration</h2>")
-    body += [_details(c) for c in report.configurations]
+    body += [_details(c, report) for c in report.configurations]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from estimator.escape import markdown_text as md
-from estimator.estimate import ConfigEstimate, EstimateReport
-from estimator.report.view import (
+from estimator.display import (
     RANKED,
     SERVERLESS,
+    arrivals_line,
+    headline_text,
     host_line,
     inputs,
     missing_lines,
@@ -17,19 +17,26 @@ from estimator.report.view import (
     ranked_cells,
     row,
     serverless_cells,
+    tie_lines,
+    tie_rule_line,
     title,
     usd,
+    usd_range,
 )
+from estimator.display.text import estimate
+from estimator.escape import markdown_text
+from estimator.estimate import ConfigEstimate, EstimateReport
 
 
-def cell(text: str) -> str:
-    """A table cell: literal text (no HTML, link, image or emphasis), `|` escaped."""
-    return md(text)
+def text(value: str) -> str:
+    """Every text from the estimate passes here once: literal Markdown (no HTML, image, link
+    or emphasis from data; see estimator.escape), list and heading markers stay outside."""
+    return markdown_text(value)
 
 
-def items(lines: Sequence[str]) -> list[str]:
-    """A bulleted list of literal lines."""
-    return [f"- {md(line)}" for line in lines]
+def cell(value: str) -> str:
+    """A table cell: escaped text ('|' and line breaks can't end the cell)."""
+    return text(value)
 
 
 def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
@@ -41,51 +48,62 @@ def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
     return [*out, ""]
 
 
-def _details(c: ConfigEstimate) -> list[str]:
-    out = [f"### {md(c.key)}", ""]
+def _details(c: ConfigEstimate, report: EstimateReport) -> list[str]:
+    out = [f"### {text(c.key)}", ""]
+    bound = ", lower bound: at least" if c.measured_lower_bound else ""
     out.append(
-        f"Measured: {c.measured_capacity_rps.mean:,.1f} req/s at the {c.slo_p95_ms:g} ms p95 SLO "
-        f"(95% CI {c.measured_capacity_rps.ci_low:,.1f}–{c.measured_capacity_rps.ci_high:,.1f}, "
-        f"n = {c.repetitions}{', lower bound: at least' if c.measured_lower_bound else ''}), "
-        f"{c.cpu_ms_per_request:.3g} ms CPU per request, {c.latency_low_ms:.3g} ms at low load, "
-        f"{c.worker_uss_mib:,.0f} MiB per worker; runs {md(', '.join(c.run_ids))}."
+        text(
+            f"Measured: {estimate(c.measured_capacity_rps, 'req/s', 4)} at the "
+            f"{c.slo_p95_ms:g} ms p95 SLO{bound}, {estimate(c.cpu_ms_per_request, 'ms')} CPU "
+            f"per request, {c.latency_low_ms:.3g} ms at low load, {c.worker_uss_mib:,.0f} MiB "
+            f"per worker; runs {', '.join(c.run_ids)}."
+        )
     )
     out.append("")
-    out.append(f"Baseline: {md(c.baseline_key)} ({md(c.baseline_reason)}).")
+    out.append(text(f"Baseline: {c.baseline_key} ({c.baseline_reason})."))
     out.append("")
-    if c.tie_note:
-        out += [f"Tie: {md(c.tie_note)}.", ""]
+    if note := row(c, report).note:
+        out += [text(f"Note: {note}."), ""]
     for i, o in enumerate(c.options):
         label = "Cheapest" if i == 0 else f"Runner-up {i}"
+        price = usd_range(o.monthly_usd_low, o.monthly_usd_high, lower_bound=o.lower_bound)
         out.append(
-            f"- **{label}: {o.peak_instances} × {md(o.instance_type)}** ({o.vcpu} vCPU, "
-            f"{o.memory_gib:g} GiB, {md(o.arch)}, \\${o.usd_per_hour.normalize():f}/h): "
-            f"{md(usd(o.monthly_usd, bound=o.lower_bound))}/month"
+            f"- **{label}: {o.peak_instances} × {text(o.instance_type)}** ({o.vcpu} vCPU, "
+            + text(
+                f"{o.memory_gib:g} GiB, {o.arch}, ${o.usd_per_hour.normalize():f}/h): "
+                f"{usd(o.monthly_usd, bound=o.lower_bound)}/month ({price})"
+            )
         )
         if i == 0:
-            out += [f"  - {md(n)}" for n in o.notes]
+            out += [f"  - {text(n)}" for n in o.notes]
     if c.unpriced_reason:
-        out.append(f"- Not priced: {md(c.unpriced_reason)}")
-    out += [f"- Left out: {md(s)}" for s in c.skipped]
-    out += items(c.serverless_notes)
-    out += [f"- Measurement warning: {md(w)}" for w in c.warnings]
+        out.append("- " + text(f"Not priced: {c.unpriced_reason}"))
+    out += ["- " + text(f"Left out: {s}") for s in c.skipped]
+    out += ["- " + text(f"{n}") for n in c.serverless_notes]
+    out += ["- " + text(f"Measurement warning: {w}") for w in c.warnings]
     return [*out, ""]
 
 
 def render(report: EstimateReport) -> str:
-    out = [f"# {md(title(report))}", ""]
+    out = [f"# {text(title(report))}", ""]
     out += ["## Headline", ""]
-    out += items([h.text for h in report.headlines]) or ["- nothing could be priced"]
+    out += ["- " + text(f"{headline_text(h, report)}") for h in report.headlines] or [
+        "- nothing could be priced"
+    ]
+    out += ["", "- " + text(f"{tie_rule_line(report)}")]
+    out += ["- " + text(f"{line}") for line in tie_lines(report)]
+    if arrivals := arrivals_line(report):
+        out.append("- " + text(f"{arrivals}"))
     out.append("")
     for app in sorted({c.app for c in report.configurations}):
         configs = [c for c in report.configurations if c.app == app]
-        out += [f"## {md(app)}: ranked by {report.request.fleet} \\$/month", ""]
-        out += table(RANKED, [ranked_cells(row(c)) for c in configs])
-        notes = items([f"{c.key}: {n}" for c in configs if (n := row(c).note)])
+        out += ["## " + text(f"{app}: ranked by {report.request.fleet} $/month"), ""]
+        out += table(RANKED, [ranked_cells(row(c, report)) for c in configs])
+        notes = ["- " + text(f"{c.key}: {n}") for c in configs if (n := row(c, report).note)]
         out += [*notes, ""] if notes else []
     if report.request.include_serverless:
         out += ["## Serverless, from the same measurements", ""]
-        out += table(SERVERLESS, [serverless_cells(row(c)) for c in report.configurations])
+        out += table(SERVERLESS, [serverless_cells(row(c, report)) for c in report.configurations])
     out += ["## Inputs", ""]
     out += table(("input", "value"), inputs(report))
     out += ["## Assumptions", ""]
@@ -96,8 +114,9 @@ def render(report: EstimateReport) -> str:
             for a in report.assumption_rows
         ],
     )
-    out += ["## Prices", "", *items(pricing_lines(report)), ""]
-    out += ["## Measurement hosts", "", *items([host_line(h) for h in report.hosts]), ""]
+    out += ["## Prices", ""] + ["- " + text(f"{line}") for line in pricing_lines(report)] + [""]
+    out += ["## Measurement hosts", ""] + ["- " + text(f"{host_line(h)}") for h in report.hosts]
+    out.append("")
     sections = (
         ("Warnings", report.warnings),
         ("Missing prices (left out, not counted as zero)", missing_lines(report)),
@@ -106,8 +125,8 @@ def render(report: EstimateReport) -> str:
     )
     for name, lines in sections:
         if lines:
-            out += [f"## {name}", "", *items(lines), ""]
+            out += [f"## {name}", ""] + ["- " + text(f"{line}") for line in lines] + [""]
     out += ["## Per configuration", ""]
     for c in report.configurations:
-        out += _details(c)
+        out += _details(c, report)
     return "\n".join(out).rstrip("\n") + "\n"

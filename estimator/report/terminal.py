@@ -5,45 +5,59 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from estimator.escape import plain_text, rich_text
-from estimator.estimate import EstimateReport
-from estimator.report.diff import ReportDiff
-from estimator.report.view import (
+from estimator.display import (
     SERVERLESS,
+    arrivals_line,
+    change_phrase,
+    headline_text,
     host_line,
     missing_lines,
     row,
     serverless_cells,
+    tie_lines,
+    tie_rule_line,
     title,
     usd,
 )
+from estimator.escape import plain_text
+from estimator.estimate import EstimateReport
+from estimator.report.diff import ReportDiff
 
 COMPACT = (
     "rank",
     "configuration",
     "instance",
-    "peak (hourly)",
+    "peak (range)",
     "$/month",
+    "95% range",
     "other fleet",
     "$/M req",
     "binding",
     "capacity/instance",
+    "tie group",
     "saving vs baseline",
 )
-RIGHT = {"peak (hourly)", "$/month", "other fleet", "$/M req", "saving vs baseline"}
+RIGHT = {"peak (range)", "$/month", "95% range", "other fleet", "$/M req"}
 
 
 def _table(heading: str, columns: tuple[str, ...]) -> Table:
-    table = Table(title=rich_text(heading), header_style="bold", title_justify="left")
+    table = Table(title=text(heading), header_style="bold", title_justify="left")
     for col in columns:
         right = col in RIGHT or col.endswith("$/month")
         table.add_column(col, justify="right" if right else "left")
     return table
 
 
-def _line(out: Console, text: str, style: str = "") -> None:
-    out.print(plain_text(text), style=style or None, markup=False, highlight=False, soft_wrap=True)
+def text(value: str) -> Text:
+    """Every text passes here once on its way to the terminal: a `Text` is never parsed for
+    rich markup, and control characters (terminal escape sequences) are dropped."""
+    return Text(plain_text(value))
+
+
+def _line(out: Console, value: str, style: str = "") -> None:
+    out.print(text(value), style=style or None, highlight=False, soft_wrap=True)
 
 
 def print_report(report: EstimateReport, out: Console) -> None:
@@ -55,32 +69,38 @@ def print_report(report: EstimateReport, out: Console) -> None:
         columns = tuple(f"{other} $/month" if c == "other fleet" else c for c in COMPACT)
         table = _table(f"{app}: ranked by {fleet} $/month", columns)
         for c in configs:
-            r = row(c)
-            saving = f"{r.saving} ({r.saving_pct})" if r.saving_pct else r.saving
-            cells = (
+            r = row(c, report)
+            cells = [
                 r.rank,
                 r.key,
                 r.instance,
-                f"{r.peak} ({r.hourly})" if r.peak else "",
+                f"{r.peak} ({r.peak_range})" if r.peak else "",
                 r.monthly,
+                r.monthly_range,
                 r.fixed if other == "fixed" else r.autoscaled,
                 r.per_million,
                 r.binding,
                 r.capacity,
-                saving,
-            )
-            table.add_row(*map(rich_text, cells), style="green" if c.rank == 1 else None)
+                r.tie,
+                r.saving,
+            ]
+            table.add_row(*(text(x) for x in cells), style="green" if c.rank == 1 else None)
         out.print(table)
         for c in configs:
-            if note := row(c).note:
+            if note := row(c, report).note:
                 _line(out, f"  {c.key}: {note}")
     if report.request.include_serverless:
         table = _table("serverless, from the same measurements", SERVERLESS)
         for c in report.configurations:
-            table.add_row(*map(rich_text, serverless_cells(row(c))))
+            table.add_row(*(text(x) for x in serverless_cells(row(c, report))))
         out.print(table)
     for h in report.headlines:
-        _line(out, h.text, "bold green")
+        _line(out, headline_text(h, report), "bold green")
+    for line in tie_lines(report):
+        _line(out, line, "green")
+    _line(out, tie_rule_line(report))
+    if arrivals := arrivals_line(report):
+        _line(out, arrivals)
     _line(out, "Where the numbers come from:", "bold")
     overridden = [f"{a.name} = {a.value}" for a in report.assumption_rows if a.overridden]
     t = report.traffic
@@ -109,7 +129,7 @@ def print_report(report: EstimateReport, out: Console) -> None:
 def print_diff(d: ReportDiff, out: Console) -> None:
     table = _table(
         f"cost change {d.base} → {d.head}",
-        ("configuration", "base", "head", "change", "%", "instances", "status"),
+        ("configuration", "base", "head", "change", "%", "95% range", "instances", "status"),
     )
     for r in d.rows:
         plus = "+" if r.change_usd is not None and r.change_usd >= 0 else ""
@@ -117,8 +137,16 @@ def print_diff(d: ReportDiff, out: Console) -> None:
         share = "" if r.change_pct is None else f"{r.change_pct:+.1f}%"
         opts = f"{r.base_option or '–'} → {r.head_option or '–'}"
         status = f"{r.status} (over threshold)" if r.over_threshold else r.status
-        cells = (r.key, usd(r.base_usd), usd(r.head_usd), change, share, opts, status)
-        table.add_row(*map(rich_text, cells), style="red" if r.over_threshold else None)
+        measured = change_phrase(
+            r.change_usd,
+            r.change_usd_low,
+            r.change_usd_high,
+            known=r.known,
+            base_lower_bound=r.base_lower_bound,
+            head_lower_bound=r.head_lower_bound,
+        )
+        cells = [r.key, usd(r.base_usd), usd(r.head_usd), change, share, measured, opts, status]
+        table.add_row(*(text(x) for x in cells), style="red" if r.over_threshold else None)
     out.print(table)
     for line in d.input_changes:
         _line(out, f"input changed: {line}")

@@ -47,3 +47,11 @@ class ConfigSummary(Model):
         None, description="PGO+LTO build of the interpreter (None: unknown)"
     )
     warnings: list[str] = Field(default_factory=list)
+    not_ranked_reason: str | None = Field(
+        None,
+        description="why the configuration must not be ranked (e.g. its warm-up did not "
+        "converge); None: rankable",
+    )
+    arrivals: str | None = Field(
+        None, description="the arrival process of the load ('poisson', 'even'); None: unknown"
+    )

@@ -1,11 +1,9 @@
-"""How the dashboard writes numbers: measured estimates with their CI and n, lower bounds as
-"≥ X", money in dollars. Display only; computations keep full precision."""
+"""How the dashboard writes measured numbers: estimates with their CI and n, lower bounds as
+"≥ X". Money and every cost phrase come from `estimator.display`, shared with the reports.
+Display only; computations keep full precision."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from estimator.money import cents
 from estimator.stats import Estimate
 
 
@@ -26,20 +24,6 @@ def capacity(value: float, lower_bound: bool, digits: int = 1) -> str:
     """'≥ 254.6' for a lower bound (the load generator saturated, or every step of the
     capacity search met the SLO): the server can do at least this."""
     return f"{'≥ ' if lower_bound else ''}{value:,.{digits}f}"
-
-
-def usd(value: Decimal) -> str:
-    """'$1,234.56' (rounded half up to cents for display)."""
-    amount = cents(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,}"
-
-
-def usd_short(value: Decimal) -> str:
-    """'$1,235' for headlines (whole dollars above $100)."""
-    if abs(value) >= 100:
-        return f"${value:,.0f}"
-    return usd(value)
 
 
 def pct(fraction: float, digits: int = 0) -> str:

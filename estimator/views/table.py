@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from estimator.display import Row
+from estimator.estimate import EstimateReport
 from estimator.load.search import lower_bound_why
 from estimator.store.compare import ConfigComparison
 from estimator.views import fmt
-from estimator.views.costs import CostRow, saving_text
+from estimator.views.costs import cost_rows
 from estimator.views.measured import MeasuredRow
 
 COLUMNS = [
@@ -18,6 +20,8 @@ COLUMNS = [
     "interpreter",
     "server config",
     "$/month",
+    "95% range",
+    "tie group",
     "vs baseline",
     "cheapest EC2",
     "binding limit",
@@ -38,25 +42,27 @@ def _f(value: object) -> float | None:
     return None if value is None else float(str(value))
 
 
-def _note(m: MeasuredRow, c: CostRow | None) -> str:
+def _note(m: MeasuredRow, r: Row | None) -> str:
     notes = []
     if m.lower_bound:
         notes.append(f"capacity ≥, cost ≤: {lower_bound_why(m.stop_reason)}")
     if m.p95_ms.mean > m.slo_p95_ms:
         notes.append(f"p95 at steady load > SLO {m.slo_p95_ms:g} ms")
-    if c is not None and c.monthly_usd is None:
-        notes.append(c.option)
+    if r is not None and (r.monthly_usd is None or not r.ranked) and r.note:
+        notes.append(r.note)
     return "; ".join(notes)
 
 
-def compare_frame(
-    measured: Sequence[MeasuredRow], costs: Mapping[str, CostRow] | None
-) -> pd.DataFrame:
-    """`costs` None: measured columns only (the cost columns stay, empty)."""
+def compare_frame(measured: Sequence[MeasuredRow], report: EstimateReport | None) -> pd.DataFrame:
+    """`report` None: measured columns only (the cost columns stay, empty)."""
+    costs: Mapping[str, Row] = cost_rows(report) if report is not None else {}
     records = []
     for m in measured:
-        c = costs.get(m.key) if costs is not None else None
-        priced = c is not None and c.monthly_usd is not None
+        c = costs.get(m.key)
+        ce = report.config(m.key) if report is not None else None
+        b = ce.best if ce is not None else None
+        f = ce.fargate if ce is not None else None
+        lam = ce.aws_lambda if ce is not None and ce.aws_lambda and ce.aws_lambda.fits else None
         records.append(
             {
                 "app": m.app,
@@ -68,15 +74,19 @@ def compare_frame(
                 "p95 at steady load (ms)": m.p95_ms.mean,
                 "CPU-ms per request": m.cpu_ms_per_request.mean,
                 "MiB per worker (USS)": m.worker_uss_mib.mean,
-                "cheapest EC2": (c.option + (" (at most)" if c.lower_bound else ""))
-                if priced and c
+                "cheapest EC2": (
+                    f"{c.peak} × {c.instance}" + (" (at most)" if c.lower_bound else "")
+                )
+                if c and b
                 else None,
-                "$/month": _f(c.monthly_usd) if c else None,
-                "$ per 1M requests": _f(c.usd_per_million) if c else None,
-                "binding limit": c.binding if c else None,
-                "vs baseline": saving_text(c) if c else None,
-                "Fargate $/month": _f(c.fargate_usd) if c else None,
-                "Lambda $/month": _f(c.lambda_usd) if c else None,
+                "$/month": _f(b.monthly_usd) if b else None,
+                "95% range": c.monthly_range if c and b else None,
+                "tie group": c.tie if c and c.tie else None,
+                "$ per 1M requests": _f(b.usd_per_million_requests) if b else None,
+                "binding limit": b.binding if b else None,
+                "vs baseline": c.saving if c and b else None,
+                "Fargate $/month": _f(f.monthly_usd) if f else None,
+                "Lambda $/month": _f(lam.monthly_usd) if lam else None,
                 "note": _note(m, c),
             }
         )
@@ -84,7 +94,7 @@ def compare_frame(
     return frame.sort_values(["app", "$/month"], na_position="last", kind="stable")
 
 
-def difference_frame(diff: ConfigComparison, costs: Mapping[str, CostRow] | None) -> pd.DataFrame:
+def difference_frame(diff: ConfigComparison, report: EstimateReport | None) -> pd.DataFrame:
     """Metric by metric: A, B, B ÷ A, and whether the difference is significant."""
     records: list[dict[str, object]] = []
     for m in diff.metrics:
@@ -106,10 +116,15 @@ def difference_frame(diff: ConfigComparison, costs: Mapping[str, CostRow] | None
                 "verdict": m.verdict,
             }
         )
-    if costs is not None:
-        a, b = costs.get(diff.a), costs.get(diff.b)
-        if a and b and a.monthly_usd is not None and b.monthly_usd is not None:
+    if report is not None:
+        rows = cost_rows(report)
+        a, b = rows.get(diff.a), rows.get(diff.b)
+        ca, cb = report.config(diff.a), report.config(diff.b)
+        if a and b and a.monthly_usd is not None and b.monthly_usd is not None and ca and cb:
             ratio = float(b.monthly_usd / a.monthly_usd) if a.monthly_usd else None
+            ranked = ca.app == cb.app and None not in (ca.tie_group, cb.tie_group)
+            same = ranked and ca.tie_group == cb.tie_group
+            told = ranked and not same
             records.append(
                 {
                     "metric": "cost: cheapest EC2 option",
@@ -118,9 +133,12 @@ def difference_frame(diff: ConfigComparison, costs: Mapping[str, CostRow] | None
                     "B": float(b.monthly_usd),
                     "B ÷ A": ratio,
                     "p-value": None,
-                    "significant": "—",
-                    "verdict": f"A: {a.option}; B: {b.option} (computed from the means; the "
-                    "cost's spread follows the capacity CIs)",
+                    "significant": "yes" if told else "no" if same else "—",
+                    "verdict": f"A: {a.peak} × {a.instance}, {a.monthly_range}; B: {b.peak} × "
+                    f"{b.instance}, {b.monthly_range}; "
+                    + ("tied within noise (same tie group)" if same else "")
+                    + ("different tie groups: distinguishable by cost" if told else "")
+                    + ("" if same or told else "not ranked together"),
                 }
             )
     return pd.DataFrame.from_records(

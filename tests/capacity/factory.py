@@ -44,13 +44,17 @@ def summary(
     """Defaults: a sync worker on one CPU, D = 4 ms, S = 5 ms (1 ms not on the CPU),
     X_max = 150 req/s, M_w = 30 MiB, M_0 = 20 MiB, p95 SLO 100 ms."""
     server = ServerConfig(kind=kind, workers=workers, threads=threads)
+    # the figures of one summary come from the same repetitions: plain numbers get the n of
+    # the estimates given (zero spread), else n = 1
+    given = [v.n for v in (d_ms, s_ms, x_max, m_w, m_0) if isinstance(v, Estimate)]
+    n = max(given, default=1)
 
     def e(v: float | Estimate, scale: float = 1.0) -> Estimate:
         if isinstance(v, Estimate):
             return Estimate(
                 mean=v.mean * scale, ci_low=v.ci_low * scale, ci_high=v.ci_high * scale, n=v.n
             )
-        return est(v * scale)
+        return Estimate(mean=v * scale, ci_low=v * scale, ci_high=v * scale, n=n)
 
     return ConfigSummary(
         key=key,
@@ -65,7 +69,7 @@ def summary(
         quota_cpus=quota,
         cpu_s_per_request=e(d_ms, 0.001),
         latency_low_ms=e(s_ms),
-        p95_steady_ms=est(p95_ms),
+        p95_steady_ms=e(p95_ms),
         capacity_rps=e(x_max),
         capacity_is_lower_bound=lower_bound,
         capacity_stop_reason="generator saturated" if lower_bound else "p95 over the SLO",

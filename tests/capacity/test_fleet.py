@@ -72,6 +72,30 @@ def test_pessimistic_counts_use_the_low_end_of_capacity() -> None:
     assert any("low end" in n for n in plan.notes)
 
 
+def test_counts_at_both_ends_of_the_capacity_spread() -> None:
+    c = instance_capacity(summary(d_ms=est(4.0, 3.8, 4.2)), M6I_L)  # 193.45-213.82 req/s
+    plan = plan_fleet(c, TrafficProfile.constant(1250))
+    assert plan.optimistic is not None
+    assert plan.pessimistic is not None
+    # ceil(1250 / 213.82) + 1 = 7; ceil(1250 / 203.125) + 1 = 8; ceil(1250 / 193.45) + 1 = 8
+    counts = (plan.optimistic.peak_instances, plan.expected.peak_instances)
+    assert (*counts, plan.pessimistic.peak_instances) == (7, 8, 8)
+
+
+def test_one_repetition_has_no_counts_at_the_ends() -> None:
+    plan = plan_fleet(instance_capacity(summary(), M6I_L), TrafficProfile.constant(1000))
+    assert (plan.optimistic, plan.pessimistic) == (None, None)
+    assert any("not known (one repetition)" in n for n in plan.notes)
+
+
+def test_no_upper_end_of_capacity_gives_the_floor_count() -> None:
+    c = instance_capacity(summary(x_max=est(100.0, 95.0, 105.0), lower_bound=True), M6I_L)
+    plan = plan_fleet(c, TrafficProfile.constant(1000))
+    assert plan.optimistic is not None
+    assert plan.optimistic.capacity_rps is None
+    assert plan.optimistic.peak_instances == 2  # min_instances 1 + redundancy 1
+
+
 def test_lower_bound_is_carried_to_the_fleet() -> None:
     c = instance_capacity(summary(x_max=100.0, lower_bound=True), M6I_L)
     assert plan_fleet(c, TrafficProfile.constant(100)).lower_bound is True

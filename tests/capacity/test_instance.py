@@ -199,11 +199,75 @@ def test_capacity_spread_comes_from_the_inputs_cis() -> None:
     assert c.capacity_rps.value == pytest.approx(203.125)
 
 
-def test_a_ci_reaching_zero_does_not_blow_up() -> None:
-    s = summary(d_ms=est(4.0, -1.0, 9.0))  # n = 2 with a huge spread
+def test_a_ci_reaching_zero_is_evaluated_at_its_limit_not_at_the_mean() -> None:
+    # defect: a CI low end <= 0 was replaced by the mean, so the high end collapsed to the
+    # central 203.1 req/s. As D -> 0 the CPU limit vanishes and concurrency binds:
+    # 2 workers x 1 slot / 5 ms x 0.65 = 260 req/s.
+    s = summary(d_ms=est(4.0, -1.0, 9.0))
     c = instance_capacity(s, M6I_L)
-    assert c.capacity_rps.high == pytest.approx(203.125)  # low end replaced by the mean
+    assert c.capacity_rps.known
+    assert c.capacity_rps.high == pytest.approx(260.0)
+    assert c.capacity_rps.low is not None
     assert c.capacity_rps.low < c.capacity_rps.value
+
+
+def test_an_x_max_ci_reaching_zero_leaves_no_finite_low_end() -> None:
+    # X_max -> 0 takes the SLO-limited utilisation, and the capacity, to 0
+    c = instance_capacity(summary(x_max=est(150.0, -20.0, 320.0)), M6I_L)
+    assert c.capacity_rps.low == 0.0
+    assert c.capacity_rps.value == pytest.approx(203.125)
+
+
+def test_an_async_d_ci_reaching_zero_has_no_upper_end() -> None:
+    s = summary(kind="uvicorn", d_ms=est(4.0, -1.0, 9.0), x_max=est(150.0, 140.0, 160.0))
+    c = instance_capacity(s, M6I_L, Assumptions(slo_caps_utilization=False))
+    assert c.capacity_rps.known
+    assert c.capacity_rps.high is None
+    assert "no upper end" in "\n".join(c.notes)
+
+
+def test_one_repetition_has_an_unknown_spread_never_a_zero_width_one() -> None:
+    c = instance_capacity(summary(), M6I_L)  # n = 1
+    assert not c.capacity_rps.known
+    assert (c.capacity_rps.low, c.capacity_rps.high) == (None, None)
+    assert any("single repetition" in n for n in c.notes)
+
+
+def test_a_lower_bound_capacity_has_no_upper_end() -> None:
+    c = instance_capacity(summary(x_max=est(100.0, 95.0, 105.0), lower_bound=True), M6I_L)
+    assert c.lower_bound
+    assert c.capacity_rps.high is None
+    assert c.capacity_rps.low is not None
+    assert c.capacity_rps.low > 0
+
+
+def test_wider_confidence_widens_the_spread_monotonically() -> None:
+    s = summary(d_ms=est(4.0, 3.8, 4.2))
+    inputs = MeasuredInputs.from_summary(s)
+    c95 = instance_capacity(inputs, M6I_L)
+    c99 = instance_capacity(inputs.at_confidence(0.99), M6I_L)
+    lo95, hi95, lo99, hi99 = (
+        c95.capacity_rps.low,
+        c95.capacity_rps.high,
+        c99.capacity_rps.low,
+        c99.capacity_rps.high,
+    )
+    assert lo95 is not None
+    assert hi95 is not None
+    assert lo99 is not None
+    assert hi99 is not None
+    assert lo99 < lo95 < c95.capacity_rps.value < hi95 < hi99
+    assert "99% CIs" in "\n".join(c99.notes)
+
+
+def test_measured_capacity_above_what_d_and_s_allow_is_reported_not_capped() -> None:
+    # defect: rho_SLO was capped at 1 silently. X_sat = min(1 / 4 ms, 1 / 5 ms) = 200 req/s;
+    # a measured X_max of 260 req/s contradicts D and S.
+    c = instance_capacity(summary(x_max=260.0), M6I_L)
+    assert c.slo_utilization == pytest.approx(1.3)
+    assert (c.utilization, c.utilization_source) == (0.65, "target")
+    assert any(n.startswith("contradiction:") and "1.3 > 1" in n for n in c.notes)
+    assert not any("contradiction" in n for n in instance_capacity(summary(), M6I_L).notes)
 
 
 def test_result_round_trips_through_json_and_explains_itself() -> None:

@@ -56,3 +56,44 @@ def test_table_and_lower_bound_flag() -> None:
     assert rows[0].measured_lower_bound
     assert rows[1].predicted_rps == pytest.approx(150.0)  # a repeat predicts itself
     assert rows[1].differs_in == "nothing (a repeat)"
+
+
+def test_validation_uses_the_steady_phase_d_that_pricing_uses() -> None:
+    # defect: validation swapped in D at the capacity step while pricing uses the steady
+    # phase's D. Fitted: steady D = 4 ms, D at the capacity step 3 ms.
+    fitted = FITTED.model_copy(update={"cpu_s_per_request_at_capacity": est(0.003)})
+    held = summary(key="sync w2", workers=2, x_max=est(180.0, 170.0, 190.0))
+    row = predict_measured(fitted, held)
+    assert row.d_source == "steady"
+    assert row.predicted_rps == pytest.approx(187.5)  # as with no capacity-step D at all
+    # on request, the capacity-step D: rho = 150 / min(333.3, 200) = 0.75; 0.75 x 333.3 = 250
+    step = predict_measured(fitted, held, d_source="capacity step")
+    assert step.predicted_rps == pytest.approx(250.0)
+
+
+def test_validation_reports_the_rate_pricing_plans_for() -> None:
+    # defect: validation used u = rho; pricing plans u = min(0.65, rho). On 2 workers / 1 CPU
+    # the limit at u = 1 is 250 req/s: planned 0.65 x 250 = 162.5 <= the measured CI low 170
+    held = summary(key="sync w2", workers=2, x_max=est(180.0, 170.0, 190.0))
+    row = predict_measured(FITTED, held)
+    assert row.planned_utilization == pytest.approx(0.65)
+    assert row.planned_rps == pytest.approx(162.5)
+    assert row.planned_within_measured
+    tight = predict_measured(FITTED, held.model_copy(update={"capacity_rps": est(160, 150, 170)}))
+    assert tight.planned_within_measured is False
+    once = predict_measured(FITTED, held.model_copy(update={"capacity_rps": est(160.0)}))
+    assert once.planned_within_measured is None  # one repetition: can't tell
+    assert not once.within_ci
+
+
+def test_validation_reports_an_uncapped_contradictory_rho() -> None:
+    fitted = summary(key="fast", x_max=260.0)  # X_sat 200 req/s: rho = 1.3
+    row = predict_measured(fitted, summary(key="again", x_max=260.0))
+    assert row.slo_utilization == pytest.approx(1.3)
+    assert row.predicted_rps == pytest.approx(260.0)
+    assert any(n.startswith("contradiction:") for n in row.notes)
+
+
+def test_validation_row_names_the_arrival_process() -> None:
+    held = summary(key="w2", workers=2).model_copy(update={"arrivals": "poisson"})
+    assert predict_measured(FITTED, held).arrivals == "poisson"

@@ -239,6 +239,20 @@ def test_choosing_upload_asks_for_a_file_before_any_figure(app: AppTest) -> None
     assert metrics(app, "Monthly cost") == []
 
 
+def test_the_overview_shows_intervals_tie_groups_and_the_rule(app: AppTest) -> None:
+    text = captions(app)
+    assert text.count("95% range: ") == 2
+    assert "Tied within noise" in text
+    assert "tie rule: configurations whose $/month intervals overlap" in text
+    markdown = "\n".join(m.value for m in app.markdown)
+    # one line per tie group: the recorded runs tie every configuration of each app
+    assert markdown.count("tied within noise (group 1, 4 configurations)") == 2
+    goto(app, "compare")
+    table = app.dataframe[0].value
+    assert {"95% range", "tie group"} <= set(table.columns)
+    assert set(table["tie group"].dropna()) == {"1 (tied: 4)"}
+
+
 def test_the_overview_says_why(app: AppTest) -> None:
     whys = [c.value for c in app.caption if c.value.startswith("**Why:**")]
     assert len(whys) == 2
@@ -253,8 +267,14 @@ def test_picking_a_baseline_changes_the_saving(app: AppTest) -> None:
         .run()
     )
     after = metrics(app, "Saving vs baseline")
-    assert after != before
+    # the recorded runs (2 repetitions) cannot tell the flask configurations apart
+    assert before == after == ["no measurable difference"] * 2
     assert "baseline cpython-3.13 | gunicorn-sync w1" in captions(app)
+    goto(app, "compare")
+    table = app.dataframe[0].value
+    picked = table[table["server config"] == "gunicorn-sync w1"]
+    flask = picked[(picked["app"] == "flask") & (picked["interpreter"] == "cpython-3.13")]
+    assert list(flask["vs baseline"]) == ["baseline"]
 
 
 def test_the_empty_store_sidebar_has_only_the_price_settings(
@@ -311,7 +331,9 @@ def test_every_page_with_one_repetition_and_one_configuration_per_app(
             ):
                 s.save(run)
     at = open_app(store)
-    assert metrics(at, "Saving vs baseline") == ["$0", "$0"]  # each app's only config
+    assert metrics(at, "Saving vs baseline") == ["baseline", "baseline"]  # each app's only one
+    # one repetition: the $/month interval is unknown, never zero width
+    assert captions(at).count("95% range: unknown: one repetition") == 2
     goto(at, "compare")
     table = at.dataframe[0].value
     assert set(table["capacity 95% CI"]) == {"n=1, no CI"}

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from estimator.display import headline_text
 from estimator.estimate import EstimateError, EstimateReport, estimate
 from estimator.store.summarize import Excluded, Summaries
 from tests.capacity.factory import summary
@@ -173,7 +174,7 @@ def test_generator_bound_measurement_makes_the_cost_an_upper_bound() -> None:
     best = report.configurations[0].options[0]
     assert best.lower_bound
     assert report.headlines[0].lower_bound
-    assert "at most $" in report.headlines[0].text
+    assert "at most $" in headline_text(report.headlines[0], report)
     assert any(w.startswith("cost is an upper bound for 1 configuration") for w in report.warnings)
 
 

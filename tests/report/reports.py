@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 
 from estimator.estimate import EstimateReport, EstimateRequest, estimate, profile_traffic
 from estimator.pricing import load_catalog
+from estimator.stats import Estimate
 from estimator.store.summarize import summarize
+from tests.capacity.factory import summary
+from tests.estimate.helpers import M6I, M7G, catalog, request
 from tests.fixtures import fixture_runs
 
 GENERATED_AT = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -29,6 +32,85 @@ def fixture_report() -> EstimateReport:
         request,
         scenarios=[r.cell.scenario for r in runs],
         results="tests/fixtures/runs.jsonl",
+        generated_at=GENERATED_AT,
+    )
+    return report.model_copy(update={"estimator_version": "(golden)"})
+
+
+def _e(mean: float, rel: float, n: int = 10) -> Estimate:
+    return Estimate(mean=mean, ci_low=mean * (1 - rel), ci_high=mean * (1 + rel), n=n)
+
+
+@functools.cache
+def display_report() -> EstimateReport:
+    """Hand-made measurements that show every wording: a distinguishable saving, a tie with
+    the baseline, a configuration not warmed up (not ranked), a baseline whose capacity is a
+    lower bound ('at most'), an app measured once (intervals unknown); Poisson arrivals."""
+    poisson = {"arrivals": "poisson"}
+    shop = [
+        summary(
+            key="shop | cpython-3.11 | gunicorn-sync w1",
+            app="shop",
+            d_ms=_e(4.0, 0.03),
+            s_ms=_e(5.0, 0.03),
+            x_max=_e(150.0, 0.04),
+        ),
+        summary(
+            key="shop | cpython-3.12 | gunicorn-sync w1",
+            app="shop",
+            variant="cpython-3.12",
+            d_ms=_e(4.05, 0.03),
+            s_ms=_e(5.05, 0.03),
+            x_max=_e(149.0, 0.04),
+        ),
+        summary(
+            key="shop | cpython-3.13 | gunicorn-gthread w1x4",
+            app="shop",
+            variant="cpython-3.13",
+            kind="gunicorn-gthread",
+            threads=4,
+            d_ms=_e(2.0, 0.03),
+            s_ms=_e(2.5, 0.03),
+            x_max=_e(300.0, 0.04),
+        ),
+        summary(
+            key="shop | pypy-3.10 | gunicorn-sync w1",
+            app="shop",
+            variant="pypy-3.10",
+            d_ms=_e(1.5, 0.2),
+            s_ms=_e(2.0, 0.2),
+            x_max=_e(400.0, 0.1),
+        ).model_copy(update={"not_ranked_reason": "warm-up did not converge within 3 s"}),
+    ]
+    api = [
+        summary(
+            key="api | cpython-3.11 | gunicorn-sync w1",
+            app="api",
+            d_ms=_e(4.0, 0.03),
+            s_ms=_e(5.0, 0.03),
+            x_max=_e(100.0, 0.04),
+            lower_bound=True,
+        ),
+        summary(
+            key="api | cpython-3.13 | gunicorn-sync w1",
+            app="api",
+            variant="cpython-3.13",
+            d_ms=_e(2.0, 0.03),
+            s_ms=_e(2.5, 0.03),
+            x_max=_e(300.0, 0.04),
+        ),
+    ]
+    once = [
+        summary(key="once | cpython-3.11 | gunicorn-sync w1", app="once"),
+        summary(key="once | cpython-3.13 | gunicorn-sync w1", app="once", variant="cpython-3.13"),
+    ]
+    summaries = [s.model_copy(update=poisson) for s in [*shop, *api, *once]]
+    report = estimate(
+        summaries,
+        catalog(M6I, M7G),
+        request(1000),
+        scenarios=["hand-made"],
+        results="(hand-made summaries)",
         generated_at=GENERATED_AT,
     )
     return report.model_copy(update={"estimator_version": "(golden)"})

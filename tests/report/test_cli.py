@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from estimator.cli import main
+from estimator.display import headline_text, usd
 from estimator.money import cents
 from estimator.report import load_report
 from estimator.report.csv import read_rows
-from estimator.report.view import usd
 from estimator.store.runs import Store
 from tests.fixtures import fixture_store
 from tests.report.reports import markdown_plain
@@ -74,8 +74,10 @@ def test_every_format_written_read_back_and_consistent(
         shown = usd(c.best.monthly_usd)
         assert shown in md
         assert shown in html
-    for h in report.headlines:
-        assert h.text in md
+    for h in report.headlines:  # the same words in every format
+        text = headline_text(h, report)
+        assert text in md
+        assert text in html
 
 
 def test_report_to_stdout_and_estimate_json_agree(
@@ -224,7 +226,7 @@ def test_diff_unreadable_or_invalid_files_exit_2(
         tmp_path / "missing.json": "No such file",
         broken: "not JSON",
         other: "not an estimator JSON report",
-        future: "schema_version = 99, this estimator reads 1",
+        future: "schema_version = 99, this estimator reads 2",
         invalid: "configurations",
     }
     for path, message in cases.items():

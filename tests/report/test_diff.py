@@ -101,3 +101,29 @@ def test_input_changes_are_listed() -> None:
     assert "region: us-east-1 → eu-west-1" in changes
     assert "fleet: autoscaled → fixed" in changes
     assert "estimator version: (golden) → 9" in changes
+
+
+def test_diff_carries_the_change_interval_and_words_it_like_every_output() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from estimator.report.terminal import print_diff
+    from tests.report.reports import display_report
+
+    base = display_report()
+    key = "shop | cpython-3.13 | gunicorn-gthread w1x4"
+    head = scaled(base, key, "1.01")
+    d = diff_reports(base, head)
+    row = next(r for r in d.rows if r.key == key)
+    assert row.known
+    assert row.change_usd_low is not None
+    assert row.change_usd_high is not None
+    assert row.change_usd_low <= 0 <= row.change_usd_high  # inside the intervals: noise
+    once = next(r for r in d.rows if r.key.startswith("once"))
+    assert not once.known  # one repetition
+    out = StringIO()
+    print_diff(d, Console(file=out, width=250))
+    text = out.getvalue()
+    assert "no measurable difference" in text
+    assert "no measurable difference (one repetition: no interval)" in text

@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from estimator.display import host_line, usd
 from estimator.estimate import EstimateReport
 from estimator.money import cents
 from estimator.report import FORMATS, ReportError, parse_report, render
 from estimator.report.csv import COLUMNS, read_rows
-from estimator.report.view import host_line, usd
 from tests.report.reports import fixture_report, markdown_plain
 
 
@@ -32,7 +32,7 @@ def test_json_round_trips(report: EstimateReport) -> None:
     text = render(report, "json")
     back = parse_report(text, "test")
     assert back == report
-    assert '"schema_version": 1' in text
+    assert '"schema_version": 2' in text
     assert re.search(r'"monthly_usd": "\d+\.\d+"', text)
 
 
@@ -167,5 +167,5 @@ def test_markdown_tables_escape_the_key_pipes(report: EstimateReport) -> None:
     assert key.replace("|", "\\|") in text
     table_lines = [line for line in text.splitlines() if line.startswith("| 1 |")]
     assert table_lines
-    # 12 columns: 13 unescaped pipes per row
-    assert all(len(re.findall(r"(?<!\\)\|", line)) == 13 for line in table_lines)
+    # 13 columns: 14 unescaped pipes per row
+    assert all(len(re.findall(r"(?<!\\)\|", line)) == 14 for line in table_lines)

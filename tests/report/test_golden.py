@@ -13,17 +13,25 @@ from pathlib import Path
 
 import pytest
 
+from estimator.estimate import EstimateReport
 from estimator.report import FORMATS
-from tests.report.reports import fixture_report
+from tests.report.reports import display_report, fixture_report
 
 GOLDEN = Path(__file__).with_name("golden")
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 
 
+REPORTS = {"report": fixture_report, "display": display_report}
+"""'report': the recorded fixture runs; 'display': hand-made measurements showing every
+wording (distinguishable saving, tie, not ranked, 'at most', unknown intervals, arrivals)."""
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_matches_golden_file(fmt: str) -> None:
-    text = FORMATS[fmt].render(fixture_report())
-    path = GOLDEN / f"report.{FORMATS[fmt].extension}"
+def test_matches_golden_file(fmt: str, name: str) -> None:
+    report: EstimateReport = REPORTS[name]()
+    text = FORMATS[fmt].render(report)
+    path = GOLDEN / f"{name}.{FORMATS[fmt].extension}"
     if UPDATE:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"{path} is missing: UPDATE_GOLDENS=1 pytest {__file__} creates it"

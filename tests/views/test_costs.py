@@ -11,9 +11,7 @@ from estimator.views.costs import (
     cost_chart_frame,
     cost_rows,
     inputs_line,
-    money_text,
     report_for,
-    saving_text,
     summaries_at,
 )
 from estimator.views.measured import measured_rows
@@ -33,7 +31,7 @@ def test_one_headline_per_app_with_the_cheapest_configuration(report: EstimateRe
     for h in report.headlines:
         app_costs = [r.monthly_usd for r in rows.values() if r.app == h.app and r.monthly_usd]
         assert h.monthly_usd == min(app_costs)
-        assert rows[h.key].rank == 1
+        assert rows[h.key].rank == "1"
     assert report.results is not None
     assert report.results.endswith("results.sqlite")
     assert report.scenarios == ["fixture"]
@@ -83,7 +81,7 @@ def test_a_baseline_picked_by_key(snap: StoreSnapshot, catalog: Catalog) -> None
     rep = report_for(snap, WhatIf(), catalog, baseline=[key])
     flask = next(c for c in rep.configurations if c.key == key)
     assert flask.is_baseline
-    assert saving_text(cost_rows(rep)[key]) == "baseline"
+    assert cost_rows(rep)[key].saving == "baseline"
 
 
 def test_apps_filter_and_slo(snap: StoreSnapshot, catalog: Catalog) -> None:
@@ -99,17 +97,11 @@ def test_filters_that_match_no_price_raise(snap: StoreSnapshot, catalog: Catalog
         report_for(snap, WhatIf(arch="arm64", families=["c7a"]), catalog)
 
 
-def test_money_text() -> None:
-    assert money_text(Decimal("19.418")) == "$19.42"
-    assert money_text(Decimal("1234.5"), lower_bound=True) == "≤ $1,234.50"
-    assert money_text(None) == "—"
-
-
 def test_compare_table_has_measured_and_cost_columns(
     report: EstimateReport, snap: StoreSnapshot
 ) -> None:
     rows = measured_rows(snap.summaries)
-    frame = compare_frame(rows, cost_rows(report))
+    frame = compare_frame(rows, report)
     assert list(frame.columns) == COLUMNS
     assert len(frame) == 8
     flask = frame[frame["app"] == "flask"]["$/month"].dropna().tolist()
@@ -130,7 +122,7 @@ def test_compare_table_has_measured_and_cost_columns(
 def test_difference_of_two_configurations(report: EstimateReport, snap: StoreSnapshot) -> None:
     a, b = "flask | cpython-3.11 | gunicorn-sync w1", "flask | cpython-3.13 | gunicorn-sync w1"
     diff = compare_configs(snap.runs, a, b)
-    frame = difference_frame(diff, cost_rows(report))
+    frame = difference_frame(diff, report)
     assert frame["metric"].tolist()[-1] == "cost: cheapest EC2 option"
     assert set(frame["significant"]) <= {"yes", "no", "—"}
     cap = frame[frame["metric"].str.startswith("capacity")].iloc[0]
@@ -145,7 +137,7 @@ def test_why_line_names_the_measurements_behind_the_cost(report: EstimateReport)
     c = report.config(h.key)
     assert c is not None
     assert c.best is not None
-    assert line.startswith(f"{c.cpu_ms_per_request:.2f} CPU-ms per request")
+    assert line.startswith(f"{c.cpu_ms_per_request.mean:.2f} CPU-ms per request")
     assert f"{c.best.peak_instances} at the peak" in line
     assert f"({c.best.binding} binds)" in line
     assert "; the baseline: " in line

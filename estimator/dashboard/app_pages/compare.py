@@ -3,6 +3,7 @@ the estimate's costs, charts, and whether two configurations really differ."""
 
 import streamlit as st
 
+from estimator import display
 from estimator.dashboard import charts, state
 from estimator.errors import EstimatorError
 from estimator.escape import streamlit_text as esc
@@ -40,10 +41,9 @@ if not rows:
     st.info("No measured configuration matches these filters.")
     st.stop()
 
-cost_rows = costs.cost_rows(rep) if rep is not None else None
 if rep is None:
     state.no_report(error)
-frame = table.compare_frame(rows, cost_rows)
+frame = table.compare_frame(rows, rep)
 st.dataframe(
     frame,
     hide_index=True,
@@ -53,6 +53,13 @@ st.dataframe(
         "server config": st.column_config.TextColumn(pinned=True),
         "$/month": st.column_config.NumberColumn(
             format="$%.2f", help="cheapest EC2 option for the sidebar's traffic and prices"
+        ),
+        "95% range": st.column_config.TextColumn(
+            help="$/month at the ends of the measured inputs' 95% CIs (whole instances: a "
+            "step function of capacity)"
+        ),
+        "tie group": st.column_config.TextColumn(
+            help="configurations of an app in the same group are not distinguishable by cost"
         ),
         "vs baseline": st.column_config.TextColumn(help="monthly saving vs the app's baseline"),
         "binding limit": st.column_config.TextColumn(
@@ -79,7 +86,7 @@ slo_note = (
 st.caption(
     "Measured on "
     + "; ".join(
-        sorted({f"{s.host.cpu_model} ({s.host.logical_cpus} CPUs)" for s in sums.summaries})
+        sorted({esc(f"{s.host.cpu_model} ({s.host.logical_cpus} CPUs)") for s in sums.summaries})
     )
     + f". Capacity: highest rate meeting the SLO ({slo_note}), per CPU the server was given; "
     "'≥' marks a lower bound (the load generator saturated, or every search step met the "
@@ -139,15 +146,11 @@ with tab_cost:
     else:
         cost = costs.cost_chart_frame(rep)
         cost = cost[cost["app"].isin({r.app for r in rows})]
-        st.altair_chart(
-            charts.grouped_bars(
-                cost,
-                "$/month",
-                "$/month (cheapest EC2 option)",
-                "server config",
-                ["app", "interpreter", "server config", "cost", "fleet", "vs baseline"],
-            )
-        )
+        if cost.empty:
+            st.info("No configuration could be priced with these settings.")
+        else:
+            st.altair_chart(charts.cost_bars(cost))
+            st.caption(display.tie_rule_line(rep))
 
 st.subheader("Do two configurations really differ?")
 keys = [r.key for r in rows]
@@ -165,7 +168,7 @@ if len(picked) == 2:
         st.error(esc(exc.message))
     else:
         st.dataframe(
-            table.difference_frame(diff, cost_rows),
+            table.difference_frame(diff, rep),
             hide_index=True,
             column_config={
                 "metric": st.column_config.TextColumn(pinned=True),

@@ -1,11 +1,12 @@
 """Which configuration is cheapest for my traffic, by how much, and why."""
 
-import altair as alt
 import streamlit as st
 
-from estimator.dashboard import state
+from estimator import display
+from estimator.dashboard import charts, state
+from estimator.display import phrases
 from estimator.escape import streamlit_text as esc
-from estimator.views import costs, fmt
+from estimator.views import costs
 
 st.title("Which configuration is cheapest?")
 rep, error = state.report()
@@ -27,73 +28,53 @@ for h in rep.headlines:
         variant, server = h.key.split(" | ")[1:]
         name.markdown(f"#### {esc(h.app)}\n**{esc(variant)}** · **{esc(server)}**")
         name.caption(
-            f"{h.peak_instances} × {esc(h.instance_type)} at the peak hour; "
-            f"the {esc(row.binding)} limit binds"
+            esc(
+                f"{h.peak_instances} × {h.instance_type} at the peak hour ({row.peak_range} at "
+                f"the ends of the interval); the {row.binding} limit binds"
+            )
         )
         cost.metric(
             "Monthly cost",
-            costs.money_text(h.monthly_usd, h.lower_bound),
+            row.monthly,
             help="'≤': the capacity behind it is a lower bound (the load generator saturated, "
             "or every step of the capacity search met the SLO), so the real cost is at most "
             "this.",
         )
-        per_m.metric("Per million requests", fmt.usd(h.usd_per_million_requests))
+        cost.caption(esc(f"95% range: {row.monthly_range}"))
+        per_m.metric("Per million requests", row.per_million)
         s = h.saving
-        if s is None:
-            saving.metric("Saving vs baseline", "—")
-            saving.caption("the baseline could not be priced for these settings")
-        elif s.baseline_key == h.key:
-            saving.metric("Saving vs baseline", "$0")
-            saving.caption("this is the baseline: no measured configuration is cheaper")
-        else:
-            saving.metric(
-                "Saving vs baseline",
-                f"{fmt.usd(s.usd)}/month",
-                delta=f"{s.pct:.1f}%",
-                help="Baseline cost − this configuration's cost, per month.",
-            )
+        saving.metric("Saving vs baseline", row.saving)
+        if s is not None and s.baseline_key != h.key:
             saving.caption(
-                f"baseline {esc(s.baseline_key.split(' | ', 1)[1])}: {esc(fmt.usd(s.baseline_usd))}"
+                esc(f"baseline {phrases.short(s.baseline_key)}: {display.usd(s.baseline_usd)}")
+            )
+        elif s is None:
+            saving.caption("the baseline could not be priced or ranked for these settings")
+        if h.tied_with:
+            st.caption(
+                f"**Tied within noise** with {len(h.tied_with)} other(s): "
+                + esc("; ".join(phrases.short(k) for k in h.tied_with))
             )
         st.caption("**Why:** " + esc(costs.why_line(rep, h.key)))
 
 unpriced_apps = sorted({c.app for c in rep.configurations} - {h.app for h in rep.headlines})
 for app in unpriced_apps:
     st.warning(f"{esc(app)}: no configuration could be priced for these settings.")
+for line in display.tie_lines(rep):
+    st.markdown(f"- {esc(line)}")
+st.caption(esc(display.tie_rule_line(rep)))
 
 st.subheader("$/month by configuration")
 frame = costs.cost_chart_frame(rep)
 if frame.empty:
     st.info("No configuration could be priced with these settings.")
 else:
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("interpreter:N", title=None, axis=alt.Axis(labelAngle=0)),
-            xOffset="server config:N",
-            y=alt.Y("$/month:Q", title="$/month (cheapest EC2 option)"),
-            color=alt.Color("server config:N", legend=alt.Legend(orient="top")),
-            stroke=alt.condition("datum.role == 'cheapest'", alt.value("#111"), alt.value(None)),
-            strokeWidth=alt.value(2),
-            tooltip=[
-                "app",
-                "interpreter",
-                "server config",
-                "cost",
-                "fleet",
-                "binding limit",
-                "vs baseline",
-            ],
-        )
-        .properties(height=280, width=alt.Step(46))
-        .facet(column=alt.Column("app:N", title=None))
-    )
-    st.altair_chart(chart)
+    st.altair_chart(charts.cost_bars(frame))
     st.caption(
-        "Each bar: the cheapest EC2 option for that configuration; outlined: the cheapest of "
-        "its app. Configurations that can't be priced (e.g. their measured p95 misses the "
-        "SLO) have no bar; Compare lists them with the reason."
+        "Each bar: the cheapest EC2 option for that configuration; whiskers: its 95% range "
+        "(an open end: no finite upper end; none: one repetition, range unknown); dark green: "
+        "the cheapest of its app, light green: tied with it within noise; faded: an upper "
+        "bound. Configurations that can't be priced have no bar; Compare lists them."
     )
 state.inputs_caption(rep)
 

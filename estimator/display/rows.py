@@ -1,64 +1,40 @@
-"""What every format shows, computed once: display strings for the ranked rows, the inputs,
-the hosts. Formats lay these out; none recomputes a number, so csv, md, html and the terminal
-agree to the cent."""
+"""One configuration as every table shows it, and the lists of inputs, hosts and prices.
+Formats lay these out; none recomputes or rewords a number, so csv, md, html, the terminal
+and the dashboard agree to the cent and to the word."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from estimator.capacity import Interval
+from estimator.display.phrases import not_ranked_phrase, saving_phrase, tie_cell
+from estimator.display.text import count_range, estimate, rps, span, usd, usd_range
 from estimator.estimate import ConfigEstimate, EstimateReport
 from estimator.host import HostFacts
-from estimator.money import cents
 from estimator.pricing.missing import MissingPrices
-
-
-def amount(value: Decimal) -> str:
-    """Cents, no symbol or separators: '1234.50' (CSV)."""
-    return f"{cents(value)}"
-
-
-def usd(value: Decimal | None, *, bound: bool = False) -> str:
-    """'$1,234.50'; '≤ $1,234.50' for an upper bound; '' for None."""
-    if value is None:
-        return ""
-    sign = "-" if value < 0 else ""
-    return f"{'≤ ' if bound else ''}{sign}${cents(abs(value)):,}"
-
-
-def pct(value: Decimal) -> str:
-    return f"{value:.1f}%"
-
-
-def rps(interval: Interval) -> str:
-    return f"{interval.value:,.1f} req/s ({interval.low:,.1f}–{interval.high:,.1f})"
-
-
-def span(counts: list[int]) -> str:
-    lo, hi = min(counts), max(counts)
-    return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
 @dataclass(frozen=True)
 class Row:
-    """One configuration as every format shows it."""
+    """One configuration: display strings, and the numbers tables sort or chart by."""
 
     app: str
     rank: str
     key: str
     instance: str
     peak: str
+    peak_range: str
     hourly: str
     monthly: str
+    monthly_range: str
     autoscaled: str
     fixed: str
-    high: str
     per_million: str
     binding: str
     capacity: str
+    cpu_ms: str
+    tie: str
     saving: str
-    saving_pct: str
     fargate: str
     fargate_monthly: str
     aws_lambda: str
@@ -67,33 +43,51 @@ class Row:
     note: str
     is_baseline: bool
     lower_bound: bool
+    ranked: bool
+    monthly_usd: Decimal | None
+    monthly_usd_low: Decimal | None
+    monthly_usd_high: Decimal | None
 
 
-def row(c: ConfigEstimate) -> Row:
+def row(c: ConfigEstimate, report: EstimateReport) -> Row:
     b = c.best
     f, lam = c.fargate, c.aws_lambda
-    saving = c.saving
-    note = c.tie_note or c.unpriced_reason or ""
+    notes = []
+    if c.not_ranked_reason:
+        notes.append(not_ranked_phrase(c.not_ranked_reason))
     if b is not None and b.lower_bound:
-        note = "; ".join(
-            x for x in ("cost is an upper bound (capacity measured as a lower bound)", note) if x
-        )
+        notes.append("cost is an upper bound (capacity measured as a lower bound)")
+    if c.unpriced_reason:
+        notes.append(c.unpriced_reason)
+    if c.slo_utilization is not None and c.slo_utilization > 1:
+        notes.append(f"ρ_SLO = {c.slo_utilization:.3g} > 1: the measurements contradict each other")
+    known = b is not None and b.monthly_usd_low is not None
     return Row(
         app=c.app,
         rank=str(c.rank) if c.rank is not None else "–",
         key=c.key,
         instance=b.instance_type if b else "not priced",
         peak=str(b.peak_instances) if b else "",
+        peak_range=count_range(
+            b.peak_instances, b.peak_instances_low, b.peak_instances_high, known=known
+        )
+        if b
+        else "",
         hourly=span(b.hourly_instances) if b else "",
         monthly=usd(b.monthly_usd, bound=b.lower_bound) if b else "",
+        monthly_range=usd_range(b.monthly_usd_low, b.monthly_usd_high, lower_bound=b.lower_bound)
+        if b
+        else "",
         autoscaled=usd(b.monthly_usd_autoscaled) if b else "",
         fixed=usd(b.monthly_usd_fixed) if b else "",
-        high=usd(b.monthly_usd_high) if b else "",
         per_million=usd(b.usd_per_million_requests) if b else "",
         binding=b.binding if b else "",
-        capacity=rps(b.capacity_rps) if b else "",
-        saving=("baseline" if c.is_baseline else usd(saving.usd) if saving is not None else ""),
-        saving_pct="" if saving is None or c.is_baseline else pct(saving.pct),
+        capacity=rps(b.capacity_rps, lower_bound=b.lower_bound) if b else "",
+        cpu_ms=estimate(c.cpu_ms_per_request, "ms"),
+        tie=tie_cell(c, report),
+        saving=""
+        if b is None or c.not_ranked_reason
+        else saving_phrase(c.saving, is_baseline=c.is_baseline),
         fargate=f.name if f else "",
         fargate_monthly=usd(f.monthly_usd, bound=f.lower_bound) if f else "",
         aws_lambda=lam.name if lam else "",
@@ -101,43 +95,52 @@ def row(c: ConfigEstimate) -> Row:
         runner_ups=", ".join(
             f"{o.peak_instances} × {o.instance_type} {usd(o.monthly_usd)}" for o in c.options[1:]
         ),
-        note=note,
+        note="; ".join(notes),
         is_baseline=c.is_baseline,
         lower_bound=b is not None and b.lower_bound,
+        ranked=c.rank is not None,
+        monthly_usd=b.monthly_usd if b else None,
+        monthly_usd_low=b.monthly_usd_low if b else None,
+        monthly_usd_high=b.monthly_usd_high if b else None,
     )
+
+
+def rows(report: EstimateReport, app: str | None = None) -> list[Row]:
+    return [row(c, report) for c in report.configurations if app is None or c.app == app]
 
 
 RANKED = (
     "rank",
     "configuration",
     "instance",
-    "peak (hourly)",
+    "peak (range)",
     "$/month",
+    "95% range",
     "autoscaled",
     "fixed",
-    "up to",
     "$/M requests",
     "binding",
     "capacity/instance",
+    "tie group",
     "saving vs baseline",
 )
 
 
 def ranked_cells(r: Row) -> list[str]:
-    saving = f"{r.saving} ({r.saving_pct})" if r.saving_pct else r.saving
     return [
         r.rank,
         r.key,
         r.instance,
-        f"{r.peak} ({r.hourly})" if r.peak else "",
+        f"{r.peak} ({r.peak_range})" if r.peak else "",
         r.monthly,
+        r.monthly_range,
         r.autoscaled,
         r.fixed,
-        r.high,
         r.per_million,
         r.binding,
         r.capacity,
-        saving,
+        r.tie,
+        r.saving,
     ]
 
 
@@ -160,7 +163,7 @@ def inputs(report: EstimateReport) -> list[tuple[str, str]]:
     """Every input of the estimate, labelled."""
     r, t = report.request, report.traffic
     hourly = ", ".join(f"{x:g}" for x in r.traffic.hourly_rps)
-    out = [
+    return [
         ("traffic", f"{t.source}: peak {t.peak_rps:,.1f} req/s, mean {t.mean_rps:,.1f} req/s"),
         ("hourly req/s (hour 0–23)", hourly),
         ("requests per month", f"{t.requests_per_month:,.0f}"),
@@ -179,9 +182,9 @@ def inputs(report: EstimateReport) -> list[tuple[str, str]]:
         ("price catalog", f"{report.pricing.snapshot_date.isoformat()}: {report.pricing.source}"),
         ("results store", report.results or "(given directly)"),
         ("scenarios", ", ".join(report.scenarios) or "(not recorded)"),
+        ("arrival process", ", ".join(report.arrivals) or "(not recorded)"),
         ("generated", f"{report.generated_at.isoformat()} by estimator {report.estimator_version}"),
     ]
-    return out
 
 
 def host_line(h: HostFacts) -> str:

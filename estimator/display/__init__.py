@@ -1,0 +1,71 @@
+"""Display layer: the one place an estimate becomes words and display rows.
+
+The estimate stage returns numbers (costs with their interval ends, tie groups, savings with
+theirs); this package turns them into the phrases every output shows ("saves $X–$Y", "no
+measurable difference", "at most …", "≥ …", one line per tie group), the rows of the ranked
+and serverless tables, and one spec per chart. The terminal, every report format (csv, json,
+md, html), `estimator diff` and the dashboard lay these out and escape them for their medium
+(each format has one escaping function); none words a figure itself, so they cannot drift
+apart. The shape follows Infracost's `internal/output`: one shared view model, one formatter
+per format.
+
+- `text`: numbers and intervals as text (money, counts, rates, CIs).
+- `phrases`: savings, headlines, tie groups, not-ranked, arrival process, diff changes.
+- `rows`: one configuration as every table shows it; the inputs, hosts and prices lists.
+- `charts`: the $/month chart as a spec (rendered as SVG in HTML, as altair in the dashboard).
+"""
+
+from estimator.display.charts import Bar, ChartSpec, cost_chart
+from estimator.display.phrases import (
+    arrivals_line,
+    change_phrase,
+    headline_text,
+    not_ranked_phrase,
+    saving_phrase,
+    tie_lines,
+    tie_rule_line,
+)
+from estimator.display.rows import (
+    RANKED,
+    SERVERLESS,
+    Row,
+    host_line,
+    inputs,
+    missing_lines,
+    pricing_lines,
+    ranked_cells,
+    row,
+    rows,
+    serverless_cells,
+    title,
+)
+from estimator.display.text import amount, pct, usd, usd_range
+
+__all__ = [
+    "RANKED",
+    "SERVERLESS",
+    "Bar",
+    "ChartSpec",
+    "Row",
+    "amount",
+    "arrivals_line",
+    "change_phrase",
+    "cost_chart",
+    "headline_text",
+    "host_line",
+    "inputs",
+    "missing_lines",
+    "not_ranked_phrase",
+    "pct",
+    "pricing_lines",
+    "ranked_cells",
+    "row",
+    "rows",
+    "saving_phrase",
+    "serverless_cells",
+    "tie_lines",
+    "tie_rule_line",
+    "title",
+    "usd",
+    "usd_range",
+]
