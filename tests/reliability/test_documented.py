@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-from tests.reliability.cases import DOCUMENTED, FAULT, Case, documented
+from tests.reliability.cases import DOCUMENTED, FAULT, INPUT, Case, documented
 
 
 def _one(module: str, function: str, cid: str, what: str, expect: str) -> None:
@@ -191,3 +191,35 @@ _one(
 def test_each_named_test_exists(test: str) -> None:
     module, _, function = test.partition("::")
     assert callable(getattr(importlib.import_module(module), function, None)), test
+
+
+def _input(module: str, function: str, cid: str, what: str, expect: str) -> None:
+    documented(
+        INPUT,
+        "untrusted text, end to end (run, dashboard)",
+        f"{module}::{function}",
+        [Case(cid, what, expect)],
+    )
+
+
+_input(
+    f"{R}.test_untrusted_text",
+    "test_a_failing_app_with_markup_in_its_error_does_not_stop_the_sweep",
+    "sweep-markup-failure",
+    'an app failing with `RuntimeError("config not found in [/etc/myapp]")` during `estimator run` (case 2: MarkupError, the remaining cells never ran)',
+    "the line shows the message; every other cell runs",
+)
+_input(
+    f"{R}.test_untrusted_text",
+    "test_dry_run_shows_a_scenario_name_with_markup",
+    "dry-run-markup-name",
+    'a scenario `name = "[/bold] x [t]"` with `--dry-run` (case 2: crash, `[t]` vanished)',
+    "shown as written",
+)
+_input(
+    f"{R}.test_untrusted_text",
+    "test_the_dashboard_shows_hostile_text_as_text",
+    "dashboard-image-label",
+    "a server label with `![t](http://…)`, `<script>` and markup in a shared store, on the dashboard (case 9: the browser fetched the image)",
+    "shown as text on every page: no image, link or HTML",
+)

@@ -153,14 +153,14 @@ LABEL = "<script>alert(1)</script> ![t](http://evil.example/beacon.png) [/bold]"
 
 @pytest.fixture
 def hostile_store(tmp_path: Path) -> Path:
-    """The recorded runs, one configuration's server label carrying HTML, an image and
-    markup, one warning the same, and a failed run whose app error has markup."""
+    """The recorded runs, the flask configurations' server labels carrying HTML, an image and
+    markup, a warning the same, and a failed run whose app error has markup."""
     path = tmp_path / "results.sqlite"
     runs = fixture_runs()
     with Store(path) as store:
         for i, recorded in enumerate(runs):
             run = recorded
-            if run.cell.app.name == "flask" and run.cell.server.kind == "gunicorn-sync":
+            if run.cell.app.name == "flask":
                 server = run.cell.server.model_copy(update={"extra_args": ["--name", LABEL]})
                 cell = run.cell.model_copy(update={"server": server})
                 run = run.model_copy(update={"cell": cell, "warnings": [*run.warnings, LABEL]})
@@ -216,6 +216,7 @@ def test_commands_show_hostile_text_literally(
         assert "A = flask" in text
     else:
         assert "[/bold]" in text
+        assert "<script>alert(1)</script>" in text
 
 
 def test_dry_run_shows_a_scenario_name_with_markup(
@@ -276,3 +277,77 @@ def test_reports_show_hostile_labels_as_text(
         rows = list(csv.reader(io.StringIO(text)))
         cells = [c for r in rows if r and not r[0].startswith("#") for c in r]
         assert not [c for c in cells if c.startswith(("=", "@")) or c.startswith("+c")]
+
+
+class _Failing:
+    """A measurement whose app failed with markup in its error (case 2), then succeeds."""
+
+    def __init__(self) -> None:
+        from tests.test_sweep import FakeMeasure
+
+        self.inner = FakeMeasure()
+
+    def __call__(self, cell: object, variant: object, **kw: object) -> object:
+        result = self.inner(cell, variant, **kw)  # type: ignore[arg-type]
+        if len(self.inner.calls) == 1:
+            return result.model_copy(update={"status": "failed", "failure": MARKUP_FAILURE})
+        return result
+
+
+def test_a_failing_app_with_markup_in_its_error_does_not_stop_the_sweep(tmp_path: Path) -> None:
+    """Case 2: `MarkupError` from the progress line stopped `estimator run`; the remaining
+    cells never ran."""
+    from estimator.cli._progress import RichObserver
+    from estimator.sweep import plan_sweep, run_sweep
+    from tests.test_sweep import INTERPRETERS, scenario
+
+    console = Console(record=True, width=300, color_system=None)
+    observer = RichObserver(console)
+    fake = _Failing()
+    with Store(tmp_path / "r.sqlite") as store:
+        plan = plan_sweep(scenario(tmp_path, repetitions=1), store, interpreters=INTERPRETERS)
+        try:
+            report = run_sweep(plan, store, observer=observer, measure_cell=fake)  # type: ignore[arg-type]
+        finally:
+            observer.stop()
+        assert len(report.ran) == len(plan.cells) == 6
+        assert [r.status for r in store.rows()].count("failed") == 1
+    assert "config not found in [/etc/myapp]" in console.export_text()
+
+
+@pytest.mark.integration
+def test_the_dashboard_shows_hostile_text_as_text(hostile_store: Path, tmp_path: Path) -> None:
+    """Case 9: a label's `![t](http://…)` was rendered as an image (the browser fetched it)."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    from estimator.paths import DASHBOARD_APP
+
+    env = {"ESTIMATOR_RESULTS": str(hostile_store), "ESTIMATOR_CACHE_DIR": str(tmp_path / "c")}
+    old = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    seen = 0
+    try:
+        at = AppTest.from_file(str(DASHBOARD_APP), default_timeout=120).run()
+        for page in (None, "compare", "run_detail"):
+            if page is not None:
+                at.switch_page(f"app_pages/{page}.py").run()
+            assert not at.exception, [e.value for e in at.exception]
+            shown = [
+                str(e.value)
+                for kind in ("markdown", "caption", "error", "warning", "info")
+                for e in getattr(at, kind)
+            ]
+            seen += sum("evil.example" in s for s in shown)
+            rendered = "\n".join(MD.render(s) for s in shown)
+            assert "<img" not in rendered
+            assert "<script" not in rendered
+            assert 'href="http://evil.example' not in rendered
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    assert seen, "the hostile label is shown (as text)"
