@@ -53,9 +53,11 @@ def markdown_text(text: object) -> str:
     line breaks become spaces, so a table row or list item stays one."""
     s = " ".join(plain_text(text).split("\n"))
     out = []
-    for ch in s:
+    for i, ch in enumerate(s):
         if ch in _MD_ENTITIES:
             out.append(_MD_ENTITIES[ch])
+        elif ch == "_" and 0 < i < len(s) - 1 and s[i - 1].isalnum() and s[i + 1].isalnum():
+            out.append(ch)  # inside a word (`flask_shop`): never emphasis
         elif ch in _MD_ESCAPE:
             out.append("\\" + ch)
         else:
