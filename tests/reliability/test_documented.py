@@ -223,3 +223,15 @@ _input(
     "a server label with `![t](http://…)`, `<script>` and markup in a shared store, on the dashboard (case 9: the browser fetched the image)",
     "shown as text on every page: no image, link or HTML",
 )
+documented(
+    INPUT,
+    "server arguments, at run time",
+    f"{R}.test_server_args::test_a_refused_option_stops_run_before_anything_starts",
+    [
+        Case(
+            "run-bin-abbrev",
+            '`extra_args = ["--bin=0.0.0.0:18777"]` in a scenario, `estimator run` and `--dry-run` (case 4: listened on 0.0.0.0)',
+            "one line before anything starts: it abbreviates --bind",
+        )
+    ],
+)

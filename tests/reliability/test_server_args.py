@@ -266,3 +266,18 @@ def test_a_hostile_server_setting_leaves_no_orphan_and_no_open_port(
     except ServerError:
         assert case.data == "daemon", "only a daemonizing server may fail to start"
     assert_no_leftovers()
+
+
+def test_a_refused_option_stops_run_before_anything_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.reliability.helpers import assert_one_line_error, cli
+
+    scen = tmp_path / "s.toml"
+    scen.write_text(
+        'apps = ["flask"]\nvariants = ["cpython-3.11"]\n'
+        '[[servers]]\nkind = "gunicorn-sync"\nextra_args = ["--bin=0.0.0.0:18777"]\n'
+    )
+    for argv in (["--dry-run"], []):
+        result = cli(capsys, "run", scen, "--results", tmp_path / "r.sqlite", *argv)
+        assert_one_line_error(result, "it abbreviates --bind")
