@@ -42,6 +42,13 @@ def data_dir() -> Path:
     return Path(override) if override else _xdg("XDG_DATA_HOME", ".local/share") / "estimator"
 
 
+def config_dir() -> Path:
+    """The user's settings, e.g. calibrated CPU speeds. `ESTIMATOR_CONFIG_DIR` wins over
+    `$XDG_CONFIG_HOME/estimator`."""
+    override = os.environ.get("ESTIMATOR_CONFIG_DIR")
+    return Path(override) if override else _xdg("XDG_CONFIG_HOME", ".config") / "estimator"
+
+
 def default_results_path() -> Path:
     """The SQLite results store: `ESTIMATOR_RESULTS` or `<data dir>/results.sqlite`."""
     override = os.environ.get("ESTIMATOR_RESULTS")

@@ -2,9 +2,12 @@
 
 Every child runs in its own session (its PID is its process-group ID) and, by default, gets
 SIGTERM from the kernel if the thread that started it dies (`PR_SET_PDEATHSIG`), so even a
-SIGKILL of estimator leaves nothing behind. `stop()` signals the whole group, waits, escalates
-to SIGKILL and reaps; it also kills descendants that left the group (a daemonizing child).
-Modelled on pyperf's manager: kill-and-wait on any exception.
+SIGKILL of estimator leaves nothing behind. Every child starts with the default SIGINT
+disposition: an ignored signal survives `exec`, so a tool started as a background job of a
+non-interactive shell (SIGINT ignored) would otherwise pass that on, and a child that must
+react to Ctrl-C (the CLI a test drives, a server) would not. `stop()` signals the whole
+group, waits, escalates to SIGKILL and reaps; it also kills descendants that left the group
+(a daemonizing child). Modelled on pyperf's manager: kill-and-wait on any exception.
 """
 
 from __future__ import annotations
@@ -27,11 +30,24 @@ _libc: Any = None
 with contextlib.suppress(OSError):  # not Linux: no parent-death signal, stop() still works
     _libc = ctypes.CDLL(None, use_errno=True)
 _prctl: Any = getattr(_libc, "prctl", None)
+_sigint_default: Any = None
+if _libc is not None and hasattr(_libc, "signal"):
+    _sigint_default = _libc.signal
+    _sigint_default.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    _sigint_default.restype = ctypes.c_void_p
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec: no Python locks
-    if _prctl is not None:
-        _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def _child_setup(die_with_parent: bool) -> Callable[[], None]:
+    """What runs in the child between fork and exec: only ctypes calls, no Python locks."""
+    sigint, sig_dfl = int(signal.SIGINT), 0  # SIG_DFL is the null handler
+
+    def setup() -> None:
+        if _sigint_default is not None:
+            _sigint_default(sigint, sig_dfl)
+        if die_with_parent and _prctl is not None:
+            _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return setup
 
 
 _affinity_lock = threading.Lock()
@@ -52,10 +68,11 @@ def spawn(
 
     `cpus` pins the child and everything it forks to those CPUs (set on the spawning thread
     around the fork, so no `preexec_fn` Python code runs in the child). `die_with_parent`
-    ties the child's life to the *calling thread*: spawn from a long-lived thread."""
+    ties the child's life to the *calling thread*: spawn from a long-lived thread. SIGINT is
+    back to its default in the child whatever our own disposition is."""
     if not argv:
         raise ValueError("spawn() needs a non-empty argv")
-    preexec: Callable[[], None] | None = _die_with_parent if die_with_parent else None
+    preexec = _child_setup(die_with_parent)
     with _affinity_lock:
         saved = os.sched_getaffinity(0) if cpus is not None else None
         if cpus is not None:
@@ -70,7 +87,7 @@ def spawn(
                 stderr=stderr,
                 start_new_session=True,
                 close_fds=True,
-                preexec_fn=preexec,  # noqa: PLW1509 - only a ctypes call, see _die_with_parent
+                preexec_fn=preexec,  # noqa: PLW1509 - only ctypes calls, see _child_setup
             )
         finally:
             if saved is not None:

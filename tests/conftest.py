@@ -11,10 +11,12 @@ import pytest
 def _isolated_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Tests never touch the user's ~/.cache/estimator or results store, except the shared
-    environment cache (venvs are slow to build and keyed by content, so sharing is safe)."""
+    """Tests never touch the user's ~/.cache/estimator, settings (calibrated CPU speeds) or
+    results store, except the shared environment cache (venvs are slow to build and keyed by
+    content, so sharing is safe)."""
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("ESTIMATOR_DATA_DIR", str(data))
+    monkeypatch.setenv("ESTIMATOR_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.delenv("ESTIMATOR_RESULTS", raising=False)
 
 

@@ -13,14 +13,18 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from estimator._model import InputModel, Model
+from estimator.capacity.cpudata import Benchmark
 from estimator.capacity.errors import CapacityError
+from estimator.capacity.hardware import VcpuRule, host_vcpu_rule
 from estimator.capacity.quota import (
     DEFAULT_QUOTA_CURVE,
     QuotaCurve,
     QuotaPoint,
     quota_curve_from_summaries,
 )
+from estimator.capacity.speeds import FamilySpeed
 from estimator.errors import describe_validation_error
+from estimator.host import HostFacts
 from estimator.store.summary import ConfigSummary
 
 WorkersRule = Literal["per-cpu", "gunicorn", "fixed"]
@@ -48,24 +52,50 @@ class Assumptions(InputModel):
         description="throughput the 2nd hyperthread of a core adds, relative to a full core "
         "(published range 15-30%); `calibrate` or a measurement may replace it",
     )
+    host_vcpu: Literal["auto", "core", "hyperthread"] = Field(
+        "auto",
+        description="what one CPU of the measuring host is: 'auto' decides from its facts (a VM "
+        "reporting 1 thread per core, or SMT on: a hyperthread worth (1 + smt_yield) / 2 of a "
+        "core, so a measured CPU-second is one x86 target vCPU-second; bare metal without SMT, "
+        "an Arm host or an m7a-class AMD part: a whole core)",
+    )
     host_cpu_core_share: float | None = Field(
         None,
         gt=0,
         le=1,
-        description="fraction of a full core one measuring CPU delivered; None: 1.0 when "
-        "the host reports 1 thread per core, else (1 + smt_yield) / 2 (its sibling busy)",
+        description="fraction of a full core one measuring CPU delivered, set by hand (wins "
+        "over host_vcpu); None: from the vCPU rule",
     )
     cpu_speed: float = Field(
         1.0,
         ge=0.01,
         le=100,
-        description="speed of a target core relative to a measuring-host core (>1: faster); "
-        "1.0 until `estimator calibrate` or a hand-set value says otherwise",
+        description="speed of a target core relative to a measuring-host core (>1: faster) for "
+        "targets with no speed set by hand, calibrated or published",
     )
     cpu_speed_overrides: dict[str, float] = Field(
         default_factory=dict,
-        description="cpu_speed per target: keys are a family ('m7g'), 'fargate-<arch>', "
-        "'fargate', 'lambda-<arch>', 'lambda' or an arch ('arm64'); most specific wins",
+        description="cpu_speed set by hand per target: keys are a family ('m7g'), a CPU "
+        "('aws-graviton2', 'amd-epyc-9r14': every family on it), 'fargate-<arch>', 'fargate', "
+        "'lambda-<arch>', 'lambda' or an arch ('arm64'); most specific wins",
+    )
+    host_reference: str | None = Field(
+        None,
+        description="the EC2 family (or CPU key) whose CPU the measuring host has, for the "
+        "published speeds; None: recognised from the host's CPU facts",
+    )
+    speed_benchmark: Benchmark = Field(
+        "geekbench6_single",
+        description="the published single-thread score the default speeds come from (one "
+        "column for every family: Spare Cores data, estimator/capacity/data/CPU_SCORES.md)",
+    )
+    cpu_speeds: dict[str, FamilySpeed] = Field(
+        default_factory=dict,
+        description="each target's speed and its source (calibrated or published), filled by "
+        "the estimate for its measuring host; cpu_speed_overrides win",
+    )
+    vcpu_rule: VcpuRule | None = Field(
+        None, description="the vCPU rule applied to the measuring host, filled by the estimate"
     )
     worker_cpu_max: float = Field(
         1.0,
@@ -160,18 +190,25 @@ class Assumptions(InputModel):
             raise ValueError("workers_rule = 'fixed' needs workers_fixed (e.g. workers_fixed=4)")
         return self
 
-    def speed_for(self, keys: Sequence[str]) -> tuple[float, str]:
-        """The CPU speed for the first key that has an override, else the default; with the
-        key that decided it."""
+    def speed_for(self, keys: Sequence[str | None]) -> tuple[float, str]:
+        """The CPU speed for the first key set by hand, else the first key's calibrated or
+        published speed, else the default; with what decided it ('m7g', 'c6g: published',
+        'default')."""
         for k in keys:
-            if k in self.cpu_speed_overrides:
+            if k is not None and k in self.cpu_speed_overrides:
                 return self.cpu_speed_overrides[k], k
+        if keys and keys[0] is not None and keys[0] in self.cpu_speeds:
+            entry = self.cpu_speeds[keys[0]]
+            return entry.speed, f"{entry.key}: {entry.source}"
         return self.cpu_speed, "default"
 
-    def host_core_share(self, threads_per_core: int) -> float:
-        if self.host_cpu_core_share is not None:
-            return self.host_cpu_core_share
-        return 1.0 if threads_per_core <= 1 else (1.0 + self.smt_yield) / 2.0
+    def host_rule(self, host: HostFacts) -> VcpuRule:
+        """The vCPU rule for a measuring host (docs/model.md, "vCPU rule")."""
+        return host_vcpu_rule(host, self.smt_yield, self.host_vcpu, self.host_cpu_core_share)
+
+    def host_core_share(self, host: HostFacts) -> float:
+        """Full cores one CPU of the measuring host delivered."""
+        return self.host_rule(host).core_share
 
     def reserve_gib(self, memory_gib: float) -> float:
         return self.os_reserve_gib + self.os_reserve_fraction * memory_gib
@@ -213,7 +250,7 @@ class Assumptions(InputModel):
                     name=name,
                     value=_show(name, value),
                     default=_show(name, base),
-                    overridden=value != base,
+                    overridden=value != base and name not in DERIVED,
                     why=field.description or "",
                 )
             )
@@ -237,9 +274,19 @@ class AssumptionRow(Model):
     why: str
 
 
+DERIVED = frozenset({"cpu_speeds", "vcpu_rule"})
+"""Fields the estimate fills from the measuring host: shown, never 'overridden'."""
+
+
 def _show(name: str, value: object) -> str:
     if isinstance(value, QuotaCurve):
         return value.describe()
+    if isinstance(value, VcpuRule):
+        return f"{value.kind}: {value.core_share:.3g} core per measuring CPU ({value.reason})"
+    if name == "cpu_speeds" and isinstance(value, dict):
+        if not value:
+            return "none"
+        return "; ".join(f"{k} {v.speed:.3g} ({v.source})" for k, v in sorted(value.items()))
     if value is None:
         return "unset" if name == "workers_fixed" else "auto"
     return str(value)

@@ -2,9 +2,12 @@
 CPU in proportion to memory (1 vCPU at 1,769 MB), duration billed in 1 ms steps.
 
 Duration at memory m: the wait part of the measured service time (S − D) unchanged, plus the
-CPU part D at the CPU share min(1, m ÷ 1769) (one request runs on one thread: more than one
-vCPU does not shorten it). Memory is the smallest size that holds the process (shared +
-one worker, with headroom) and, by the measured p95/mean ratio at low load, meets the p95 SLO.
+CPU part at the CPU share min(1, m ÷ 1769) (one request runs on one thread: more than one
+vCPU does not shorten it). The CPU part on one full vCPU follows the vCPU rule of EC2 and
+Fargate: D × host core share ÷ cpu speed is full-core time, ÷ (1 + smt_yield) ÷ 2 on x86 (a
+hyperthread), ÷ 1 on arm64 (a Graviton core). Memory is the smallest size that holds the
+process (shared + one worker, with headroom) and, by the measured p95/mean ratio at low load,
+meets the p95 SLO.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.capacity.assumptions import Assumptions
-from estimator.capacity.hardware import Arch
+from estimator.capacity.hardware import Arch, target_rule_text, target_vcpu_share
 from estimator.capacity.inputs import Interval, MeasuredInputs, Point, spread
 from estimator.capacity.instance import measured
+from estimator.capacity.speeds import target_cpu_key
 from estimator.capacity.traffic import TrafficProfile
 from estimator.store.summary import ConfigSummary
 
@@ -65,11 +69,13 @@ class LambdaPlan(Model):
 
 
 def _wait_and_cpu(
-    inputs: MeasuredInputs, p: Point, a: Assumptions, speed: float
+    inputs: MeasuredInputs, p: Point, a: Assumptions, speed: float, arch: Arch
 ) -> tuple[float, float]:
-    """(wait seconds, CPU seconds on one full Lambda vCPU) per request."""
-    h = a.host_core_share(inputs.host.threads_per_core)
-    return max(0.0, p.s_ms / 1000 - p.d), p.d * h / speed
+    """(wait seconds, CPU seconds on one full Lambda vCPU) per request: full-core seconds
+    (measured × host core share ÷ speed) ÷ what a vCPU of `arch` is worth in cores."""
+    h = a.host_core_share(inputs.host)
+    per_vcpu = target_vcpu_share("lambda", arch, a.smt_yield)
+    return max(0.0, p.s_ms / 1000 - p.d), p.d * h / speed / per_vcpu
 
 
 def duration_s(wait: float, cpu: float, memory_mb: int) -> float:
@@ -116,8 +122,9 @@ def plan_lambda(
     a = assumptions or Assumptions()
     inputs = measured(summary)
     p = inputs.point()
-    speed, key = a.speed_for([f"lambda-{arch}", "lambda", arch])
-    wait, cpu = _wait_and_cpu(inputs, p, a, speed)
+    name = f"lambda-{arch}"
+    speed, key = a.speed_for([name, target_cpu_key(name), "lambda", arch])
+    wait, cpu = _wait_and_cpu(inputs, p, a, speed, arch)
     needed = max(MIN_MB, math.ceil((p.m_0 + p.m_w) * (1 + a.memory_headroom) - 1e-9))
     p95_ratio = max(1.0, inputs.p95_low_ms.mean / inputs.latency_low_ms.mean)
     slo = inputs.slo_p95_ms
@@ -132,7 +139,7 @@ def plan_lambda(
         reason += f"; does not fit: the process needs {needed} MB"
 
     def dur(q: Point) -> float:
-        w, c = _wait_and_cpu(inputs, q, a, speed)
+        w, c = _wait_and_cpu(inputs, q, a, speed, arch)
         return duration_s(w, c, memory)
 
     d = spread(inputs, dur)
@@ -150,6 +157,7 @@ def plan_lambda(
     p95 = d.value * 1000 * p95_ratio
     concurrency = math.ceil(traffic.peak_rps * d.value - 1e-9)
     notes = [
+        target_rule_text(a.smt_yield),
         f"memory: {reason}",
         f"duration = wait {1000 * wait:.4g} ms + CPU {1000 * cpu:.4g} ms ÷ share {share:.3g} "
         f"= {1000 * d.value:.4g} ms ({_range_ms(d)}); billed {billed} ms",

@@ -12,10 +12,17 @@ from pydantic import Field
 from estimator._model import Model
 from estimator.capacity.assumptions import Assumptions
 from estimator.capacity.fleet import FleetPlan, plan_fleet
-from estimator.capacity.hardware import FARGATE_SIZES, Arch, FargateTask
+from estimator.capacity.hardware import (
+    FARGATE_SIZES,
+    Arch,
+    FargateTask,
+    target_rule_text,
+    target_vcpu_share,
+)
 from estimator.capacity.inputs import MeasuredInputs
 from estimator.capacity.instance import InstanceCapacity, build, measured
 from estimator.capacity.limits import Target, workers_by_rule
+from estimator.capacity.speeds import target_cpu_key
 from estimator.capacity.traffic import TrafficProfile
 from estimator.store.summary import ConfigSummary
 
@@ -76,8 +83,9 @@ def task_candidate(
     memory = _memory_gb(sizes, m_0 + workers * m_w)
     assert memory is not None  # workers <= what fits in the largest size
     task = FargateTask(vcpu=vcpu, memory_gb=memory, arch=arch)
-    speed, key = a.speed_for([f"fargate-{arch}", "fargate", arch])
-    per_vcpu = 1.0 if arch == "arm64" else (1.0 + a.smt_yield) / 2
+    name = f"fargate-{arch}"
+    speed, key = a.speed_for([name, target_cpu_key(name), "fargate", arch])
+    per_vcpu = target_vcpu_share("fargate", arch, a.smt_yield)
     cores_text = (
         f"{vcpu:g} Graviton vCPU"
         if arch == "arm64"
@@ -127,6 +135,7 @@ def plan_fargate(
             else:
                 candidates.append(result)
     notes = [
+        target_rule_text(a.smt_yield),
         f"quota curve: {a.quota_curve.describe()}",
         "memory per size: the smallest valid size holding shared + workers, with "
         f"{a.memory_headroom:.0%} headroom",

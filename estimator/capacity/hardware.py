@@ -12,7 +12,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from estimator._model import Model
+from estimator.capacity.cpudata import clean_cpu, cpu_key
 from estimator.capacity.errors import CapacityError
+from estimator.host import HostFacts
 
 Arch = Literal["x86_64", "arm64"]
 
@@ -37,6 +39,97 @@ BURSTABLE_BASELINE: dict[str, float] = {
 "Key concepts for burstable performance instances": credits earned per hour = vCPUs x
 baseline x 60). Sustained use above it is throttled (standard mode) or billed as surplus
 credits (unlimited mode)."""
+
+
+NO_SMT_HOST_CPUS = frozenset({"amd-epyc-9r14", "amd-epyc-9r45", "amd-epyc-9r05"})
+"""AWS-only AMD parts whose every EC2 family runs one thread per core (m7a/c7a/r7a/hpc7a,
+m8a/c8a/r8a, m8azn: vcpus = physical_cores in the Spare Cores lscpu data): a VM naming one
+of them gives its vCPUs whole cores."""
+
+VcpuKind = Literal["core", "hyperthread"]
+
+
+class VcpuRule(Model):
+    """What one CPU of the measuring host is worth in full cores, and why."""
+
+    kind: VcpuKind
+    core_share: float = Field(gt=0, le=1, description="full cores one measuring CPU delivers")
+    reason: str
+
+
+def is_arm(host: HostFacts) -> bool:
+    machine = (host.arch or "").lower()
+    return machine in ("aarch64", "arm64") or machine.startswith("arm")
+
+
+def host_vcpu_rule(
+    host: HostFacts,
+    smt_yield: float,
+    setting: Literal["auto", "core", "hyperthread"] = "auto",
+    core_share: float | None = None,
+) -> VcpuRule:
+    """The vCPU rule for a measuring host, decided from its facts (hypervisor flag, threads
+    per core, CPU) unless set by hand. A hyperthread with its sibling busy delivers
+    (1 + smt_yield) ÷ 2 of a core: the same as an x86 target vCPU, so on such a host a
+    measured CPU-second is one x86 target vCPU-second."""
+    ht = (1.0 + smt_yield) / 2.0
+    if core_share is not None:
+        kind: VcpuKind = "core" if core_share >= 1 else "hyperthread"
+        return VcpuRule(kind=kind, core_share=core_share, reason="host_cpu_core_share set by hand")
+    if setting != "auto":
+        share = 1.0 if setting == "core" else ht
+        return VcpuRule(kind=setting, core_share=share, reason=f"host_vcpu={setting} set by hand")
+    if host.threads_per_core > 1:
+        return VcpuRule(
+            kind="hyperthread",
+            core_share=ht,
+            reason=f"the host reports {host.threads_per_core} threads per core: a measuring "
+            "CPU is a hyperthread sharing its core",
+        )
+    if is_arm(host):
+        return VcpuRule(
+            kind="core", core_share=1.0, reason="an Arm host (no SMT): each CPU is a whole core"
+        )
+    if host.virtualization:
+        if cpu_key(clean_cpu(host.cpu_model)) in NO_SMT_HOST_CPUS:
+            return VcpuRule(
+                kind="core",
+                core_share=1.0,
+                reason=f"a VM on {clean_cpu(host.cpu_model)}, a part AWS runs one thread per "
+                "core (m7a/c7a/r7a class): each vCPU is a whole core",
+            )
+        return VcpuRule(
+            kind="hyperthread",
+            core_share=ht,
+            reason="a VM (hypervisor flag) reporting 1 thread per core: its vCPU is most "
+            "likely one hyperthread of the physical host's core, so a measured CPU-second "
+            "is one x86 target vCPU-second",
+        )
+    return VcpuRule(
+        kind="core",
+        core_share=1.0,
+        reason="bare metal reporting 1 thread per core (SMT off or absent): each CPU is a "
+        "whole core",
+    )
+
+
+def target_vcpu_share(family: str, arch: Arch, smt_yield: float) -> float:
+    """Full cores one vCPU of a target is worth with every vCPU busy: 1 on Graviton and on
+    m7a/c7a/r7a/t2, else (1 + smt_yield) ÷ 2 (a hyperthread). The same rule for EC2, Fargate
+    and Lambda."""
+    if arch == "arm64" or family in NO_SMT_X86_FAMILIES:
+        return 1.0
+    return (1.0 + smt_yield) / 2.0
+
+
+def target_rule_text(smt_yield: float) -> str:
+    """The target side of the vCPU rule, as every plan states it."""
+    ht = (1.0 + smt_yield) / 2.0
+    return (
+        f"vCPU rule: an x86 vCPU (EC2 except m7a/c7a/r7a/t2, Fargate, Lambda) is a hyperthread "
+        f"worth (1 + smt_yield {smt_yield:g}) ÷ 2 = {ht:.3g} of a core; a Graviton (arm64) or "
+        "m7a/c7a/r7a/t2 vCPU is a whole core"
+    )
 
 
 def physical_cores_for(family: str, arch: Arch, vcpu: int) -> int:

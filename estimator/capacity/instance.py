@@ -17,6 +17,7 @@ from estimator.capacity.limits import (
     contradiction,
     evaluate,
 )
+from estimator.capacity.speeds import target_cpu_key
 from estimator.store.summary import ConfigSummary
 
 
@@ -169,13 +170,14 @@ def _notes(
     lower: bool,
 ) -> list[str]:
     p = inputs.point()
-    h = a.host_core_share(inputs.host.threads_per_core)
+    rule = a.host_rule(inputs.host)
     notes = []
     if (why := contradiction(inputs, p, a)) is not None:
         notes.append(f"contradiction: {why}")
     notes += [
-        f"D = {_ms(p.d)} CPU per request measured × host core share {h:.3g} ÷ cpu speed "
-        f"{t.speed:.3g} ({speed_key}) = {_ms(ev.d_target)} on the target",
+        f"D = {_ms(p.d)} CPU per request measured × host core share {rule.core_share:.3g} "
+        f"(vCPU rule: {rule.kind}) ÷ cpu speed {t.speed:.3g} ({speed_key}) = "
+        f"{_ms(ev.d_target)} on the target",
         f"S = {_ms(p.s_ms / 1000)} at low load = wait {_ms(max(0.0, p.s_ms / 1000 - p.d))} + CPU;"
         f" on the target {_ms(ev.s_target)}",
         f"workers: rule '{a.workers_rule}' gives {ev.workers_rule}; {ev.workers_fit} fit in "
@@ -226,7 +228,7 @@ def instance_capacity(
     """Capacity of `shape` for one measured configuration."""
     a = assumptions or Assumptions()
     inputs = measured(summary)
-    speed, key = a.speed_for([shape.family, shape.arch])
+    speed, key = a.speed_for([shape.family, target_cpu_key(shape.family), shape.arch])
     extra = shape.vcpu - shape.physical_cores
     cores = shape.physical_cores + a.smt_yield * extra
     cores_text = (

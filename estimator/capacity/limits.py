@@ -136,7 +136,7 @@ def contradiction(inputs: MeasuredInputs, p: Point, a: Assumptions) -> str | Non
 
 
 def evaluate(inputs: MeasuredInputs, target: Target, a: Assumptions, p: Point) -> Evaluation:
-    h = a.host_core_share(inputs.host.threads_per_core)
+    h = a.host_core_share(inputs.host)
     d_t = p.d * h / target.speed
     wait = max(0.0, p.s_ms / 1000 - p.d)
     s_t = wait + d_t

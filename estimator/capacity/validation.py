@@ -113,7 +113,7 @@ def predict_measured(
     )
     allot = held_in.host_allotment
     eff = a.quota_curve.efficiency(allot) if held_in.quota_cpus else 1.0
-    h = a.host_core_share(fit_in.host.threads_per_core)
+    h = a.host_core_share(fit_in.host)
     full = a.model_copy(
         update={
             "target_utilization": 1.0,

@@ -7,6 +7,8 @@ exceptions into one-line messages and exit codes:
 - 0 success, 1 the command ran but reports a failure (e.g. a diff over its threshold),
 - 2 bad input or an environment problem (`EstimatorError`), 130 interrupted,
 - 70 an internal error (a bug): one line, the traceback written to a file it names.
+- 141 (128 + SIGPIPE, as a Unix tool killed by it) whoever read the output stopped reading
+  (`estimator runs | head`): no traceback, no message, whatever the command.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import select
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -77,7 +80,40 @@ def _save_traceback() -> str:
     return name
 
 
+EXIT_OUTPUT_CLOSED = 128 + signal.SIGPIPE
+
+
+def _stdout_closed() -> bool:
+    """Nobody reads our standard output any more (a pipe whose reader exited)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a non-file (tests)
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Output going nowhere (`| head`) ends it quietly, for every command:
+    the one place that handles BrokenPipeError (rich consoles raise it too, see
+    `_common.console`)."""
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # buffered output meets a closed pipe here, not at exit
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise  # a pipe to a child of ours: a bug, not the user's `| head`
+        # Python flushes stdout again at exit: point it at /dev/null so that stays quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_OUTPUT_CLOSED
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -96,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, Interrupted):
         print("estimator: interrupted; finished results are kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # `main` decides: the reader went away, or a bug
     except Exception as exc:  # a bug: one line and where the traceback is, not 40 lines
         where = _save_traceback()
         print(

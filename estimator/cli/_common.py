@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import sys
 from pathlib import Path
@@ -18,10 +19,19 @@ from estimator.store.runs import Store
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def console(stderr: bool = False) -> Console:
+class _Console(Console):
+    """rich's console, except that a closed output pipe raises BrokenPipeError for
+    `estimator.cli.main` to handle like any other output (rich would exit 1 itself)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "output pipe closed")
+
+
+def console(stderr: bool = False, *, width: int = 200) -> Console:
     """Piped output: wide enough not to wrap tables (rich assumes 80 columns otherwise)."""
     stream = sys.stderr if stderr else sys.stdout
-    return Console(file=stream, width=None if stream.isatty() else 200, highlight=False)
+    return _Console(file=stream, width=None if stream.isatty() else width, highlight=False)
 
 
 def add_results_arg(parser: argparse.ArgumentParser) -> None:

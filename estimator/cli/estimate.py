@@ -94,6 +94,11 @@ def add_estimate_args(p: argparse.ArgumentParser) -> None:
         help="override a capacity-model assumption, e.g. target_utilization=0.7 (docs/model.md)",
     )
     p.add_argument("--no-serverless", action="store_true", help="do not price Fargate and Lambda")
+    p.add_argument(
+        "--no-calibrated-speeds",
+        action="store_true",
+        help="ignore CPU speeds saved by `estimator calibrate` (published proxies instead)",
+    )
     add_override_args(p)
 
 
@@ -122,6 +127,7 @@ def request_from_args(args: argparse.Namespace) -> EstimateRequest:
         assume=args.assume or [],
         baseline=args.baseline or [],
         include_serverless=not args.no_serverless,
+        calibrated_speeds=not args.no_calibrated_speeds,
         discount_pct=parse_discount(args.discount) if args.discount is not None else None,
         custom_prices=str(args.prices) if args.prices else None,
         user_catalog=not args.no_user_catalog,

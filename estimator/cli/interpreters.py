@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 
+from estimator.cli._common import console
 from estimator.errors import InterpreterError
 from estimator.escape import rich_text
 from estimator.interpreters import plan_variants, runnable_variants, scan
@@ -66,8 +66,7 @@ def _list(args: argparse.Namespace) -> int:
         )
         table.add_row(*map(rich_text, cells))
     # a pipe or a file gets whole lines (paths are long); a terminal gets its width
-    console = Console(width=None if sys.stdout.isatty() else 400)
-    console.print(table)
+    console(width=400).print(table)
     for s in found.skipped:
         print(f"skipped {s.path}: {s.reason}")
     for note in found.notes:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 
+from estimator.cli._common import console
 from estimator.escape import rich_text
 from estimator.money import cents
 from estimator.pricing import MissingPrices, PriceListing, load_catalog, price_listing
@@ -20,8 +23,7 @@ ORDER = 60
 
 
 def _console() -> Console:
-    # Piped output: wide enough not to wrap the table (rich assumes 80 columns otherwise).
-    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 200)
+    return console()
 
 
 def _exact(price: Decimal) -> str:
@@ -131,10 +133,25 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _page_progress(region: str) -> Iterator[Callable[[str], None]]:
+    """Paging through AWS takes a while: on a terminal, a spinner with the latest page; else
+    one line per page on stderr (stdout keeps the result alone)."""
+    err = console(stderr=True)
+    if not err.is_terminal:
+        yield lambda message: print(f"{region}: {message}", file=sys.stderr, flush=True)
+        return
+    with err.status(f"fetching {region} prices from AWS") as status:
+        yield lambda message: status.update(f"fetching {region} prices from AWS: {message}")
+
+
 def _refresh(args: argparse.Namespace) -> int:
     from estimator.pricing.refresh import refresh  # boto3 is slow to import: only here
 
-    result = refresh(args.region, spot=args.spot, all_families=args.all_families)
+    with _page_progress(args.region) as progress:
+        result = refresh(
+            args.region, spot=args.spot, all_families=args.all_families, progress=progress
+        )
     print(f"Fetched {args.region} prices at {result.fetched_at:%Y-%m-%d %H:%M} UTC:")
     for path, rows in result.written.items():
         print(f"  {rows} prices -> {path}")

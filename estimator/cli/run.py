@@ -7,8 +7,10 @@ import contextlib
 import json
 import time
 
+from pydantic import Field
 from rich.table import Table
 
+from estimator._model import Model
 from estimator.cli._common import add_results_arg, console, open_store, results_path
 from estimator.cli._progress import RichObserver, describe_result
 from estimator.cli.init import print_preflight
@@ -17,8 +19,8 @@ from estimator.preflight import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
 from estimator.store.compare import compare_configs
 from estimator.store.lock import save_pending, writer_lock
-from estimator.store.runs import Store
-from estimator.sweep import PlannedCell, plan_sweep, run_sweep
+from estimator.store.runs import RunRow, Store
+from estimator.sweep import PlannedCell, SweepPlan, plan_sweep, run_sweep
 
 ORDER = 20
 
@@ -34,6 +36,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_results_arg(p)
     p.add_argument("--force", action="store_true", help="re-run cells already in the store")
     p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the plan and the run's summary as JSON on stdout (progress goes to stderr)",
+    )
     p.add_argument(
         "--retry-failed",
         action="store_true",
@@ -74,8 +81,48 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_compare)
 
 
+class PlannedRow(Model):
+    cell: str
+    done: bool = Field(description="already in the store: skipped")
+    not_runnable: str | None = Field(None, description="why the cell cannot run here")
+
+
+class RunSummary(Model):
+    """`estimator run --json`: what was planned and what the run did."""
+
+    scenario: str
+    results: str
+    variants: list[str]
+    missing: list[str]
+    skipped_pairs: list[str]
+    warnings: list[str]
+    planned: list[PlannedRow]
+    dry_run: bool
+    ok: int = 0
+    failed: int = 0
+    skipped_done: int = 0
+    interrupted: bool = False
+    seconds: float = 0.0
+    runs: list[RunRow] = Field(default_factory=list, description="as `estimator runs --json`")
+
+
+def _summary(plan: SweepPlan, store: Store, args: argparse.Namespace) -> RunSummary:
+    return RunSummary(
+        scenario=plan.scenario.name,
+        results=str(store.path),
+        variants=[v.name for v in plan.variants],
+        missing=plan.missing,
+        skipped_pairs=plan.skipped_pairs,
+        warnings=plan.warnings,
+        planned=[
+            PlannedRow(cell=c.cell.label, done=c.done, not_runnable=c.reason) for c in plan.cells
+        ],
+        dry_run=args.dry_run,
+    )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    out = console()
+    out = console(stderr=args.json)  # --json: stdout holds the JSON alone
     scenario = load_scenario(args.scenario)
     path = results_path(args)
     with contextlib.ExitStack() as stack:
@@ -86,6 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             for run_id in save_pending(store):
                 out.print(f"saved run {esc(run_id)}, kept aside by an earlier run")
         plan = plan_sweep(scenario, store, force=args.force, retry_failed=args.retry_failed)
+        summary = _summary(plan, store, args)
         out.print(
             f"scenario [bold]{esc(scenario.name)}[/]: {len(plan.cells)} cells "
             f"({len(plan.to_run)} to run, {len(plan.cells) - len(plan.to_run)} already done); "
@@ -97,6 +145,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.dry_run:
             for c in plan.cells:
                 out.print(f"  {'done ' if c.done else 'to run'} {esc(c.cell.label)}")
+            if args.json:
+                print(summary.model_dump_json(indent=2))
             return 0
         observer = _Observer(out)
         try:
@@ -110,7 +160,21 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         finally:
             observer.stop()
+        ran = {r.id for r in report.ran}
+        rows = [row for row in store.rows() if row.id in ran]
     ok = sum(r.status == "ok" for r in report.ran)
+    if args.json:
+        summary = summary.model_copy(
+            update={
+                "ok": ok,
+                "failed": len(report.failed),
+                "skipped_done": report.skipped_done,
+                "interrupted": report.interrupted,
+                "seconds": round(report.seconds, 1),
+                "runs": rows,
+            }
+        )
+        print(summary.model_dump_json(indent=2))
     out.print(
         f"{ok} ok, {len(report.failed)} failed, {report.skipped_done} skipped (already done) "
         f"in {report.seconds / 60:.1f} min; next: "

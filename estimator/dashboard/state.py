@@ -18,7 +18,7 @@ from estimator.estimate import EstimateReport
 from estimator.measure import RunResult
 from estimator.pricing import Catalog, load_catalog
 from estimator.store.runs import Store
-from estimator.views import costs, run_detail, whatif
+from estimator.views import costs, run_detail, speeds, whatif
 from estimator.views.snapshot import StoreSnapshot, load_snapshot, signature
 
 TTL_S = 600
@@ -126,6 +126,8 @@ def sidebar(cat: Catalog, snap: StoreSnapshot, measured_slo_ms: float | None) ->
     if not snap.empty:
         _traffic_inputs(d, measured_slo_ms)
     _price_inputs(cat, d)
+    if not snap.empty:
+        _speed_inputs(cpu_sliders())
     _baseline_inputs(snap)
 
 
@@ -251,6 +253,65 @@ def _price_inputs(cat: Catalog, d: whatif.WhatIf) -> None:
     )
 
 
+def speed_key(cpu: str) -> str:
+    return f"whatif_speed_{cpu}"
+
+
+@st.cache_data(max_entries=8, ttl=TTL_S, show_spinner=False)
+def _cpu_sliders(path: str, sig: str, region: str, discount: float) -> list[speeds.CpuSlider]:
+    return speeds.cpu_sliders(_snapshot(path, sig), _catalog(discount), region)
+
+
+def cpu_sliders() -> list[speeds.CpuSlider]:
+    """One CPU-speed slider per CPU of the sidebar region's families, at its start."""
+    path = results_path()
+    region = st.session_state.get(KEYS["region"], whatif.DEFAULT_REGION)
+    discount = float(st.session_state.get(KEYS["discount"], 0.0))
+    try:
+        return _cpu_sliders(str(path), signature(path), region, discount)
+    except EstimatorError as exc:  # e.g. an unreadable calibration book: the pages say it too
+        st.sidebar.error(exc.message, icon=":material/error:")
+        return []
+
+
+def _speed_inputs(sliders: list[speeds.CpuSlider]) -> None:
+    """A slider per CPU: its speed vs the measuring host's core; and where rankings flip."""
+    if not sliders:
+        return
+    box = st.sidebar.expander("CPU speed (vs this host's core)")
+    box.caption(
+        "Each CPU starts at its families' own speed: calibrated (`estimator calibrate`), else "
+        "a published single-thread proxy (not a Python measurement), else assumed 1. Every "
+        "family on a CPU moves with its slider."
+    )
+    for s in sliders:
+        box.slider(
+            s.label,
+            min_value=speeds.SLIDER_MIN,
+            max_value=speeds.SLIDER_MAX,
+            value=s.speed,
+            step=0.01,
+            key=speed_key(s.key),
+            help=s.help,
+        )
+    rep, _ = report()
+    if rep is not None:
+        for line in speeds.flip_lines(rep):
+            box.caption(f"Flips: {line}")
+
+
+def _chosen_speeds() -> dict[str, float]:
+    if snapshot().empty:
+        return {}
+    sliders = cpu_sliders()
+    chosen = {
+        s.key: float(st.session_state[speed_key(s.key)])
+        for s in sliders
+        if speed_key(s.key) in st.session_state
+    }
+    return speeds.moved(sliders, chosen)
+
+
 def _baseline_inputs(snap: StoreSnapshot) -> None:
     sb = st.sidebar
     apps = sorted({s.app for s in snap.summaries})
@@ -288,6 +349,7 @@ def current_whatif(measured_slo_ms: float | None) -> whatif.WhatIf:
         families=list(ss.get(KEYS["families"], [])),
         include_burstable=bool(ss.get(KEYS["burstable"], False)),
         discount_pct=ss.get(KEYS["discount"], 0.0),
+        cpu_speeds=_chosen_speeds(),
     )
 
 

@@ -13,6 +13,7 @@ per format.
 - `phrases`: savings, headlines, tie groups, not-ranked, arrival process, diff changes.
 - `rows`: one configuration as every table shows it; the inputs, hosts and prices lists.
 - `charts`: the $/month chart as a spec (rendered as SVG in HTML, as altair in the dashboard).
+- `speeds`: the vCPU rule, each target's CPU speed and its source, break-even speeds.
 """
 
 from estimator.display.charts import Bar, ChartSpec, cost_chart
@@ -39,16 +40,25 @@ from estimator.display.rows import (
     serverless_cells,
     title,
 )
+from estimator.display.speeds import (
+    SPEED_COLUMNS,
+    break_even_lines,
+    speed_lines,
+    speed_rows,
+    vcpu_lines,
+)
 from estimator.display.text import amount, pct, usd, usd_range
 
 __all__ = [
     "RANKED",
     "SERVERLESS",
+    "SPEED_COLUMNS",
     "Bar",
     "ChartSpec",
     "Row",
     "amount",
     "arrivals_line",
+    "break_even_lines",
     "change_phrase",
     "cost_chart",
     "headline_text",
@@ -63,9 +73,12 @@ __all__ = [
     "rows",
     "saving_phrase",
     "serverless_cells",
+    "speed_lines",
+    "speed_rows",
     "tie_lines",
     "tie_rule_line",
     "title",
     "usd",
     "usd_range",
+    "vcpu_lines",
 ]

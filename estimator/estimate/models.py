@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, PlainSerializer
 
@@ -21,6 +21,7 @@ from estimator._model import Model
 from estimator.capacity import Arch, AssumptionRow, Assumptions, Interval
 from estimator.capacity.limits import LimitName
 from estimator.estimate.request import EstimateRequest
+from estimator.estimate.speeds import HostSpeeds
 from estimator.host import HostFacts
 from estimator.pricing import MissingPrice
 from estimator.stats import Estimate
@@ -284,6 +285,28 @@ class PricingInfo(Model):
     caveats: list[str]
 
 
+Direction = Literal["below", "above"]
+
+
+class BreakEven(Model):
+    """Where the app's recommendation flips as one CPU's speed moves."""
+
+    family: str = Field(description="the family whose speed moves (with its CPU's others)")
+    cpu_speed: float | None = Field(
+        description="the flip speed relative to a measuring-host core; None: no flip in range"
+    )
+    runner_up_key: str | None = Field(description="the configuration cheapest past the flip")
+    runner_up_instance_type: str | None
+    direction: Direction = Field(
+        description="'below': the recommendation loses below cpu_speed; 'above': this "
+        "family's option wins above it"
+    )
+    current_cpu_speed: float
+    cpu_key: str | None = Field(description="the CPU moved (every family on it)")
+    families: list[str] = Field(description="the priced families on that CPU")
+    searched: tuple[float, float] = Field(description="the speed range searched")
+
+
 class Headline(Model):
     """Per app: the cheapest configuration and its saving vs the baseline."""
 
@@ -301,6 +324,11 @@ class Headline(Model):
     tie_group: int | None
     tied_with: list[str] = Field(description="the other configurations of its tie group")
     saving: Saving | None
+    break_even: list[BreakEven] = Field(
+        default_factory=list,
+        description="CPU speeds (relative to the measuring host's core) at which the "
+        "recommendation changes (docs/model.md, 'Break-even speed')",
+    )
 
 
 class EstimateReport(Model):
@@ -315,6 +343,11 @@ class EstimateReport(Model):
     assumptions: Assumptions
     assumption_rows: list[AssumptionRow]
     hosts: list[HostFacts] = Field(description="the machines that measured")
+    cpu_speeds: list[HostSpeeds] = Field(
+        default_factory=list,
+        description="per measuring host: its vCPU rule and every priced target's CPU speed "
+        "with its source (set by hand, calibrated, published proxy, assumed)",
+    )
     results: str | None = Field(description="the results store the measurements came from")
     scenarios: list[str]
     configurations: list[ConfigEstimate] = Field(description="by app, then rank")

@@ -56,6 +56,11 @@ class EstimateRequest(Model):
     discount_pct: Decimal | None = Field(None, description="negotiated discount on list prices")
     custom_prices: str | None = Field(None, description="custom price CSV used as given")
     user_catalog: bool = Field(True, description="use prices fetched by `pricing refresh`")
+    calibrated_speeds: bool = Field(
+        True,
+        description="use CPU speeds calibrated by `estimator calibrate` (the user's "
+        "calibration book) where they exist",
+    )
 
     def filters(self) -> dict[str, str]:
         """The instance filters in force, for reports."""

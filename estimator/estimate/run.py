@@ -9,12 +9,13 @@ configuration the model cannot use is excluded with its reason; the others go on
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
 from estimator import __version__
+from estimator.calibrate import CalibrationBook, load_book
 from estimator.capacity import (
     Arch,
     Assumptions,
@@ -26,6 +27,7 @@ from estimator.capacity import (
 from estimator.capacity.limits import slo_utilization
 from estimator.estimate.arith import requests_per_month
 from estimator.estimate.baseline import choose_baselines, with_savings
+from estimator.estimate.breakeven import Priced, break_even
 from estimator.estimate.context import Context
 from estimator.estimate.errors import EstimateError
 from estimator.estimate.headline import headlines, method_notes
@@ -41,6 +43,7 @@ from estimator.estimate.models import (
 from estimator.estimate.ranking import sort_key
 from estimator.estimate.request import EstimateRequest
 from estimator.estimate.serverless import price_fargate, price_lambda
+from estimator.estimate.speeds import SERVERLESS, HostSpeeds, for_host
 from estimator.estimate.ties import app_ties, confidence_for
 from estimator.estimate.warnings import report_warnings
 from estimator.money import HOURS_PER_MONTH
@@ -98,7 +101,7 @@ class _Prices:
 
 def _config(
     s: ConfigSummary, inputs: MeasuredInputs, prices: _Prices, ctx: Context
-) -> ConfigEstimate:
+) -> tuple[ConfigEstimate, Priced]:
     ranked, skipped = price_instances(inputs, prices.candidates, ctx)
     options = [o for _, o in ranked[:TOP]]
     fargate, lam, serverless_notes = None, None, []
@@ -109,6 +112,7 @@ def _config(
     unpriced = None
     if not options:
         unpriced = "no candidate instance type fits and meets the SLO: " + "; ".join(skipped)
+    priced = Priced(key=s.key, inputs=inputs, ctx=ctx, ranked=ranked)
     return ConfigEstimate(
         key=s.key,
         app=s.app,
@@ -140,7 +144,7 @@ def _config(
         slo_utilization=slo_utilization(inputs, inputs.point(), ctx.assumptions),
         unpriced_reason=unpriced,
         warnings=[*_noisy(s), *s.warnings],
-    )
+    ), priced
 
 
 def _noisy(s: ConfigSummary) -> list[str]:
@@ -165,7 +169,7 @@ def tie_groups(
     configs: Sequence[ConfigEstimate],
     inputs: dict[str, MeasuredInputs],
     prices: _Prices,
-    ctx: Context,
+    contexts: Mapping[str, Context],
 ) -> list[AppTies]:
     """Per app, the tie groups of its ranked configurations (rule: `ties`)."""
     types = {it.name: it for it, _ in prices.candidates}
@@ -176,7 +180,9 @@ def tie_groups(
         members = []
         for c in ranked:
             assert c.best is not None
-            low, high = cost_interval(inputs[c.key], types[c.best.instance_type], ctx, level)
+            low, high = cost_interval(
+                inputs[c.key], types[c.best.instance_type], contexts[c.key], level
+            )
             members.append(
                 TieMember(
                     key=c.key,
@@ -217,6 +223,7 @@ def estimate(
     scenarios: Sequence[str] = (),
     results: str | None = None,
     generated_at: datetime | None = None,
+    calibration: CalibrationBook | None = None,
 ) -> EstimateReport:
     """Price every measured configuration for the request (see the module doc)."""
     if isinstance(summaries, Summaries):
@@ -233,14 +240,28 @@ def estimate(
     missing = MissingPrices()
     prices = _Prices(catalog, request, missing)
     requests = requests_per_month(request.traffic)
-    ctx = Context(traffic=request.traffic, assumptions=a, fleet=request.fleet, requests=requests)
+    if calibration is None:
+        calibration = load_book() if request.calibrated_speeds else CalibrationBook()
+    targets = {it.family: it.arch for it, _ in prices.candidates}
+    if prices.serverless:
+        targets.update(SERVERLESS)
+    per_host: dict[str, tuple[Context, HostSpeeds]] = {}
+    speed_warnings: list[str] = []
     configs: list[ConfigEstimate] = []
+    priced: dict[str, Priced] = {}
     modelled: list[ConfigSummary] = []
     measured: dict[str, MeasuredInputs] = {}
     for s in items:
+        host_key = s.host.model_dump_json()
+        if host_key not in per_host:
+            a_host, info, warns = for_host(a, s.host, targets, calibration)
+            ctx = Context(request.traffic, a_host, request.fleet, requests)
+            per_host[host_key] = (ctx, info)
+            speed_warnings += warns
         try:
             inputs = MeasuredInputs.from_summary(s)
-            configs.append(_config(s, inputs, prices, ctx))
+            config, priced[s.key] = _config(s, inputs, prices, per_host[host_key][0])
+            configs.append(config)
         except CapacityError as exc:
             excluded.append(Excluded(key=s.key, reason=exc.message))
             continue
@@ -251,10 +272,22 @@ def estimate(
             f"none of the {len(items)} measured configurations could be modelled "
             f"({excluded[-1].key}: {excluded[-1].reason}); re-measure them"
         )
-    ties = tie_groups(configs, measured, prices, ctx)
+    ties = tie_groups(configs, measured, prices, {k: p.ctx for k, p in priced.items()})
     groups = {m.key: g.group for t in ties for g in t.groups for m in g.members}
     ranked = rank(with_savings(configs, choose_baselines(items, request.baseline), groups), ties)
+    heads = [
+        h.model_copy(
+            update={
+                "break_even": break_even(
+                    [priced[c.key] for c in ranked if c.app == h.app and _rankable(c)],
+                    prices.candidates,
+                )
+            }
+        )
+        for h in headlines(ranked)
+    ]
     hosts = {s.host.model_dump_json(): s.host for s in items}
+    first = next(iter(per_host.values()), None)
     traffic = request.traffic
     return EstimateReport(
         generated_at=generated_at or datetime.now(UTC),
@@ -282,17 +315,18 @@ def estimate(
             notes=catalog.notes,
             caveats=catalog.caveats,
         ),
-        assumptions=a,
-        assumption_rows=a.describe(),
+        assumptions=first[0].assumptions if first else a,
+        assumption_rows=(first[0].assumptions if first else a).describe(),
         hosts=list(hosts.values()),
+        cpu_speeds=[info for _, info in per_host.values()],
         results=results,
         scenarios=sorted(set(scenarios)),
         configurations=ranked,
         ties=ties,
         arrivals=sorted({s.arrivals for s in modelled if s.arrivals}),
-        headlines=headlines(ranked),
+        headlines=heads,
         excluded=excluded,
         missing_prices=missing.items(),
-        warnings=[*report_warnings(modelled, ranked, request), *prices.bad_rows],
+        warnings=[*report_warnings(modelled, ranked, request), *prices.bad_rows, *speed_warnings],
         notes=method_notes(request),
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from estimator import procs
 from estimator._model import Model
 from estimator.errors import InterpreterError
 from estimator.interpreters.facts import Interpreter, InterpreterFacts, read_facts
+from estimator.tools import find_uv
 
 NAME = re.compile(r"^(python3(\.\d+t?)?|pypy3(\.\d+)?)$")
 INCOMPLETE_MARKER = ".estimator-build-incomplete"
@@ -105,10 +105,6 @@ def parse_uv_list(text: str) -> list[Path]:
         if isinstance(item, dict) and isinstance(item.get("path"), str):
             out.append(Path(item["path"]))
     return out
-
-
-def find_uv() -> str | None:
-    return shutil.which("uv")
 
 
 def uv_candidates(uv: str | None = None) -> tuple[list[Path], list[str]]:

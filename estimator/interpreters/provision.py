@@ -28,6 +28,7 @@ from estimator.interpreters.variants import ResolvedVariant
 from estimator.interpreters.venvbuild import EnvBuild, relocate, venv_python
 from estimator.interpreters.worker_facts import hook_fingerprint
 from estimator.redact import redact_env
+from estimator.tools import find_uv
 
 MARKER = "estimator-env.json"
 INSTALL_TIMEOUT_S = 1800.0
@@ -38,7 +39,7 @@ __all__ = ["MARKER", "Environment", "RequirementSet", "environment_key", "provis
 def pick_installer(preference: Literal["auto", "uv", "pip"] = "auto") -> tuple[Installer, str]:
     """('uv', path to uv) when available (or asked), else ('pip', '')."""
     if preference in ("auto", "uv"):
-        uv = shutil.which("uv")
+        uv = find_uv()
         if uv is not None:
             return "uv", uv
         if preference == "uv":

@@ -29,7 +29,7 @@ from estimator.interpreters.facts import Interpreter
 
 Implementation = Literal["cpython", "pypy"]
 MODIFIERS = ("jit", "cinderx", "opt")
-GROUPS = ("all", "all-cpython", "all-pypy")
+GROUPS = ("all", "all-cpython", "all-pypy", "newest-cpython")
 
 _NAME = re.compile(
     r"^(?P<impl>cpython|pypy)-(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<micro>\d+))?"
@@ -284,6 +284,8 @@ def runnable_variants(interp: Interpreter, interpreters: Sequence[Interpreter]) 
 def _group(
     name: str, interpreters: Sequence[Interpreter], min_version: tuple[int, int]
 ) -> list[str]:
+    if name == "newest-cpython":
+        return _group("all-cpython", interpreters, min_version)[-1:]
     names: set[str] = set()
     for i in interpreters:
         f = i.facts
@@ -338,8 +340,9 @@ def expand_variants(
 ) -> list[ResolvedVariant]:
     """Groups and names to resolved variants. 'all': every CPython >= `min_version` GIL build
     and every PyPy found, one per language version (X.Y), newest patch; 'all-cpython',
-    'all-pypy' likewise. Raises InterpreterError (every missing one, one line) if an explicit
-    name cannot be resolved; `plan_variants` collects them instead."""
+    'all-pypy' likewise; 'newest-cpython' the newest of 'all-cpython' only. Raises
+    InterpreterError (every missing one, one line) if an explicit name cannot be resolved;
+    `plan_variants` collects them instead."""
     names = list(names)
     plan = plan_variants(names, interpreters, min_version=min_version)
     if plan.missing:

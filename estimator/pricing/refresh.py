@@ -5,11 +5,12 @@ Linux / Shared tenancy / on-demand / no pre-installed software / `capacitystatus
 per type (the set Karpenter uses). Specs: EC2 `DescribeInstanceTypes` in the region. Spot:
 EC2 `DescribeSpotPriceHistory` (Linux/UNIX, latest price per zone, mean over the zones). All
 calls paginated and time-bound; any failure is one `PricingError` line and nothing is written.
+A refresh pages through thousands of items: `progress` hears about every page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -54,6 +55,14 @@ SPOT_PRODUCTS = ["Linux/UNIX", "Linux/UNIX (Amazon VPC)"]
 _SPOT_CHUNK = 100
 _THROTTLING = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequests"}
 _DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
+Progress = Callable[[str], None]
+"""Told one line per page fetched, e.g. 'on-demand prices: page 3 (300 items so far)'."""
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
 _BAD_CREDENTIALS = {
     "UnrecognizedClientException",
     "InvalidClientTokenId",
@@ -103,38 +112,49 @@ def make_clients(region: str, session: boto3.session.Session | None = None) -> A
     )
 
 
-def _price_items(pricing: PricingClient, region: str) -> Iterator[str]:
+def _price_items(pricing: PricingClient, region: str, progress: Progress = _quiet) -> Iterator[str]:
     pages = pricing.get_paginator("get_products").paginate(
         ServiceCode="AmazonEC2",
         Filters=on_demand_filters(region),
         FormatVersion="aws_v1",
         PaginationConfig={"PageSize": 100},
     )
-    for page in pages:
-        yield from page.get("PriceList", [])
+    items = 0
+    for number, page in enumerate(pages, 1):
+        found = page.get("PriceList", [])
+        items += len(found)
+        progress(f"on-demand prices: page {number} ({items} items so far)")
+        yield from found
 
 
-def fetch_specs(ec2: EC2Client, families: list[str] | None) -> tuple[dict[str, Specs], list[str]]:
+def fetch_specs(
+    ec2: EC2Client, families: list[str] | None, progress: Progress = _quiet
+) -> tuple[dict[str, Specs], list[str]]:
     """Specs of every type of `families` (all types if None) and the types left out, why."""
     kwargs: dict[str, Any] = {"PaginationConfig": {"PageSize": 100}}
     if families is not None:
         kwargs["Filters"] = [{"Name": "instance-type", "Values": [f"{f}.*" for f in families]}]
     specs: dict[str, Specs] = {}
     skipped: list[str] = []
-    for page in ec2.get_paginator("describe_instance_types").paginate(**kwargs):
+    pages = ec2.get_paginator("describe_instance_types").paginate(**kwargs)
+    for number, page in enumerate(pages, 1):
         for info in page.get("InstanceTypes", []):
             parsed = parse_instance_type(info)
             if isinstance(parsed, str):
                 skipped.append(parsed)
             else:
                 specs[parsed.instance_type] = parsed
+        progress(f"instance types: page {number} ({len(specs) + len(skipped)} types so far)")
     return specs, skipped
 
 
-def fetch_spot(ec2: EC2Client, names: list[str], now: datetime) -> dict[str, SpotQuote]:
+def fetch_spot(
+    ec2: EC2Client, names: list[str], now: datetime, progress: Progress = _quiet
+) -> dict[str, SpotQuote]:
     """Latest Linux/UNIX spot price per type and zone (`StartTime=now` returns the price in
     effect now for every zone)."""
     entries: list[Any] = []
+    page_number = 0
     for i in range(0, len(names), _SPOT_CHUNK):
         pages = ec2.get_paginator("describe_spot_price_history").paginate(
             ProductDescriptions=SPOT_PRODUCTS,
@@ -144,6 +164,12 @@ def fetch_spot(ec2: EC2Client, names: list[str], now: datetime) -> dict[str, Spo
         )
         for page in pages:
             entries.extend(page.get("SpotPriceHistory", []))
+            page_number += 1
+            done = min(i + _SPOT_CHUNK, len(names))
+            progress(
+                f"spot prices: page {page_number} ({len(entries)} zone prices so far, "
+                f"types {done} of {len(names)})"
+            )
     return collect_spot(entries)
 
 
@@ -224,10 +250,12 @@ def refresh(
     clients: AwsClients | None = None,
     now: datetime | None = None,
     directory: Path | None = None,
+    progress: Progress = _quiet,
 ) -> RefreshResult:
     """Fetch `region`'s on-demand (and with `spot`, spot) prices and write them to the user
     catalog. Limited to the snapshot's families unless `all_families`. On any AWS or network
-    failure raise one `PricingError` saying which prices stay in use; write nothing."""
+    failure raise one `PricingError` saying which prices stay in use; write nothing.
+    `progress` is told about every page fetched."""
     if not valid_region(region):
         raise ConfigError(f"--region {region!r}: not an AWS region name; e.g. eu-west-1")
     now = now or datetime.now(UTC)
@@ -235,9 +263,9 @@ def refresh(
     family_set = set(families) if families is not None else None
     try:
         clients = clients or make_clients(region)
-        specs, skipped = fetch_specs(clients.ec2, families)
-        offers = collect_offers(_price_items(clients.pricing, region), family_set)
-        quotes = fetch_spot(clients.ec2, sorted(specs), now) if spot else {}
+        specs, skipped = fetch_specs(clients.ec2, families, progress)
+        offers = collect_offers(_price_items(clients.pricing, region, progress), family_set)
+        quotes = fetch_spot(clients.ec2, sorted(specs), now, progress) if spot else {}
     except (BotoCoreError, ClientError) as exc:
         raise PricingError(
             f"could not refresh {region} prices: {_explain(exc)}{_fallback(region, spot)}"

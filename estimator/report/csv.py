@@ -12,11 +12,13 @@ from decimal import Decimal
 from estimator.display import (
     amount,
     arrivals_line,
+    break_even_lines,
     host_line,
     inputs,
     missing_lines,
     pricing_lines,
     row,
+    speed_lines,
     tie_lines,
     tie_rule_line,
 )
@@ -136,6 +138,8 @@ def _comments(report: EstimateReport) -> list[str]:
     ]
     lines += [f"pricing: {line}" for line in pricing_lines(report)]
     lines += [f"measurement host: {host_line(h)}" for h in report.hosts]
+    lines += [f"cpu: {x}" for x in speed_lines(report)]
+    lines += [f"break-even: {x}" for h in report.headlines for x in break_even_lines(report, h)]
     if arrivals := arrivals_line(report):
         lines.append(arrivals)
     lines.append(tie_rule_line(report))

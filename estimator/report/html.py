@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from estimator.display import (
     RANKED,
     SERVERLESS,
+    SPEED_COLUMNS,
     arrivals_line,
+    break_even_lines,
     cost_chart,
     headline_text,
     host_line,
@@ -20,11 +22,13 @@ from estimator.display import (
     ranked_cells,
     row,
     serverless_cells,
+    speed_rows,
     tie_lines,
     tie_rule_line,
     title,
     usd,
     usd_range,
+    vcpu_lines,
 )
 from estimator.display.text import estimate
 from estimator.estimate import ConfigEstimate, EstimateReport
@@ -84,6 +88,9 @@ def _headline(report: EstimateReport) -> str:
         parts.append(
             f'<p><span class="big">{escape(h.app)}: {bound}{escape(usd(h.monthly_usd))}/month'
             f"</span></p><p>{escape(headline_text(h, report))}</p>"
+            + "".join(
+                f'<p class="small">break-even: {escape(x)}</p>' for x in break_even_lines(report, h)
+            )
         )
     lines = [tie_rule_line(report), *tie_lines(report)]
     if arrivals := arrivals_line(report):
@@ -155,6 +162,8 @@ def render(report: EstimateReport) -> str:
             ],
         )
     )
+    body += ["<h2>CPU speeds and the vCPU rule</h2>", _list(vcpu_lines(report))]
+    body.append(_table(SPEED_COLUMNS, speed_rows(report)))
     body += ["<h2>Prices</h2>", _list(pricing_lines(report))]
     body += ["<h2>Measurement hosts</h2>", _list([host_line(h) for h in report.hosts])]
     for name, lines in (

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from estimator.display import (
     RANKED,
     SERVERLESS,
+    SPEED_COLUMNS,
     arrivals_line,
+    break_even_lines,
     headline_text,
     host_line,
     inputs,
@@ -17,11 +19,13 @@ from estimator.display import (
     ranked_cells,
     row,
     serverless_cells,
+    speed_rows,
     tie_lines,
     tie_rule_line,
     title,
     usd,
     usd_range,
+    vcpu_lines,
 )
 from estimator.display.text import estimate
 from estimator.escape import markdown_text
@@ -87,11 +91,13 @@ def _details(c: ConfigEstimate, report: EstimateReport) -> list[str]:
 def render(report: EstimateReport) -> str:
     out = [f"# {text(title(report))}", ""]
     out += ["## Headline", ""]
-    out += ["- " + text(f"{headline_text(h, report)}") for h in report.headlines] or [
-        "- nothing could be priced"
-    ]
-    out += ["", "- " + text(f"{tie_rule_line(report)}")]
-    out += ["- " + text(f"{line}") for line in tie_lines(report)]
+    for h in report.headlines:
+        out.append("- " + text(headline_text(h, report)))
+        out += ["  - " + text(f"break-even: {line}") for line in break_even_lines(report, h)]
+    if not report.headlines:
+        out.append("- nothing could be priced")
+    out += ["", "- " + text(tie_rule_line(report))]
+    out += ["- " + text(line) for line in tie_lines(report)]
     if arrivals := arrivals_line(report):
         out.append("- " + text(f"{arrivals}"))
     out.append("")
@@ -114,8 +120,11 @@ def render(report: EstimateReport) -> str:
             for a in report.assumption_rows
         ],
     )
-    out += ["## Prices", ""] + ["- " + text(f"{line}") for line in pricing_lines(report)] + [""]
-    out += ["## Measurement hosts", ""] + ["- " + text(f"{host_line(h)}") for h in report.hosts]
+    out += ["## CPU speeds and the vCPU rule", ""]
+    out += ["- " + text(x) for x in vcpu_lines(report)] + [""]
+    out += table(SPEED_COLUMNS, speed_rows(report))
+    out += ["## Prices", ""] + ["- " + text(line) for line in pricing_lines(report)] + [""]
+    out += ["## Measurement hosts", ""] + ["- " + text(host_line(h)) for h in report.hosts]
     out.append("")
     sections = (
         ("Warnings", report.warnings),

@@ -10,12 +10,14 @@ from rich.text import Text
 from estimator.display import (
     SERVERLESS,
     arrivals_line,
+    break_even_lines,
     change_phrase,
     headline_text,
     host_line,
     missing_lines,
     row,
     serverless_cells,
+    speed_lines,
     tie_lines,
     tie_rule_line,
     title,
@@ -96,6 +98,8 @@ def print_report(report: EstimateReport, out: Console) -> None:
         out.print(table)
     for h in report.headlines:
         _line(out, headline_text(h, report), "bold green")
+        for line in break_even_lines(report, h):
+            _line(out, f"  break-even: {line}")
     for line in tie_lines(report):
         _line(out, line, "green")
     _line(out, tie_rule_line(report))
@@ -113,6 +117,7 @@ def print_report(report: EstimateReport, out: Console) -> None:
         + ("; ".join(overridden) if overridden else "all defaults")
         + " (every one: `estimator report --format md`; docs/model.md)",
         *[f"measured on: {host_line(h)}" for h in report.hosts],
+        *speed_lines(report),
     ]
     if report.scenarios:
         lines.append(f"scenarios: {', '.join(report.scenarios)}")

@@ -42,6 +42,11 @@ class WhatIf(Model):
     families: list[str] = Field(default_factory=list)
     include_burstable: bool = False
     discount_pct: float = Field(0.0, ge=0, lt=100)
+    cpu_speeds: dict[str, float] = Field(
+        default_factory=dict,
+        description="CPU speed per CPU (or family) moved in the dashboard, vs a measuring-host "
+        "core: cpu_speed_overrides keys",
+    )
 
     def traffic(self) -> TrafficProfile:
         if self.profile == UPLOADED:
@@ -66,6 +71,7 @@ class WhatIf(Model):
             out.append(f"target_utilization={self.target_utilization:g}")
         if self.redundancy != base.redundancy:
             out.append(f"redundancy={self.redundancy}")
+        out += [f"cpu_speed_overrides.{f}={s:g}" for f, s in sorted(self.cpu_speeds.items())]
         return out
 
     def request(self, baseline: list[str] | None = None) -> EstimateRequest:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from estimator.measure import RunResult
 from estimator.scenario.loader import load_scenario
 from estimator.store.runs import Store
 from tests.byo.conftest import CliRun
+from tests.promised import is_promised_variant, missing_variant, require_uv
 
 pytestmark = pytest.mark.integration
 
@@ -52,9 +52,9 @@ def variants() -> list[str]:
     wanted = ["cpython-3.11", "cpython-3.13"]
     found = [v.name for v in plan_variants(wanted, discover()).resolved]
     if not found:
-        pytest.skip(f"none of {wanted} is installed here")
-    if shutil.which("uv") is None:
-        pytest.skip("uv is not on PATH (infra/setup.sh installs it)")
+        promised = [w for w in wanted if is_promised_variant(w)]
+        missing_variant(promised[0] if promised else wanted[0], f"none of {wanted} is installed")
+    require_uv()
     return found
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import builtins
 import io
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from estimator.interpreters import discover, plan_variants
 from estimator.scenario.loader import load_scenario
 from tests.byo.conftest import CliRun
+from tests.promised import missing_variant, require_uv
 
 pytestmark = pytest.mark.integration
 VARIANT = "cpython-3.11"
@@ -22,8 +22,9 @@ VARIANT = "cpython-3.11"
 
 @pytest.fixture(scope="module")
 def _available() -> None:
-    if not plan_variants([VARIANT], discover()).resolved or shutil.which("uv") is None:
-        pytest.skip(f"{VARIANT} or uv is not available here")
+    if not plan_variants([VARIANT], discover()).resolved:
+        missing_variant(VARIANT)
+    require_uv()
 
 
 @pytest.fixture

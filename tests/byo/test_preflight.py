@@ -6,7 +6,6 @@ in which one app fails its preflight: its cells are stored failed, the other app
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from estimator.interpreters import discover, plan_variants
 from estimator.store.runs import Store
 from tests.byo.conftest import CliRun
+from tests.promised import missing_variant, require_uv
 
 pytestmark = pytest.mark.integration
 VARIANT = "cpython-3.11"
@@ -34,9 +34,8 @@ p95_ms = 5000.0
 @pytest.fixture(scope="module")
 def variant_available() -> None:
     if not plan_variants([VARIANT], discover()).resolved:
-        pytest.skip(f"{VARIANT} is not installed here")
-    if shutil.which("uv") is None:
-        pytest.skip("uv is not on PATH (infra/setup.sh installs it)")
+        missing_variant(VARIANT)
+    require_uv()
 
 
 @pytest.fixture

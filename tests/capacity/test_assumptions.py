@@ -91,9 +91,11 @@ def test_speed_lookup_prefers_the_most_specific_key() -> None:
 
 def test_host_core_share_follows_the_hosts_threads_per_core() -> None:
     a = Assumptions()
-    assert a.host_core_share(1) == 1.0
-    assert a.host_core_share(2) == pytest.approx(0.625)  # (1 + 0.25) / 2
-    assert Assumptions(host_cpu_core_share=0.8).host_core_share(2) == 0.8
+    bare = summary().host  # bare metal, 1 thread per core
+    smt = bare.model_copy(update={"threads_per_core": 2})
+    assert a.host_core_share(bare) == 1.0
+    assert a.host_core_share(smt) == pytest.approx(0.625)  # (1 + 0.25) / 2
+    assert Assumptions(host_cpu_core_share=0.8).host_core_share(smt) == 0.8
 
 
 def test_store_quota_runs_replace_only_the_default_curve() -> None:

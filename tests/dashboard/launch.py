@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,14 +47,20 @@ def _reader(stream: object, out: queue.Queue[str | None]) -> None:
 
 
 @contextlib.contextmanager
-def cli_dashboard(results: Path) -> Iterator[Cli]:
-    """`python -m estimator dashboard --results RESULTS --port <free>` until it prints its URL;
-    on exit the whole process group is stopped (whatever the test did to it)."""
+def cli_dashboard(
+    results: Path,
+    *,
+    estimator: Sequence[str] = (sys.executable, "-m", "estimator"),
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[Cli]:
+    """`python -m estimator dashboard --results RESULTS --port <free>` (or another `estimator`
+    command, e.g. an installed one) until it prints its URL; on exit the whole process group
+    is stopped (whatever the test did to it)."""
     port = free_port("127.0.0.1")
-    argv = [sys.executable, "-m", "estimator", "dashboard", "--results", str(results)]
-    argv += ["--port", str(port)]
+    argv = [*estimator, "dashboard", "--results", str(results), "--port", str(port)]
     lines: queue.Queue[str | None] = queue.Queue()
-    proc = procs.spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = procs.spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=cwd)
     reader = threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True)
     drain = threading.Thread()
     try:

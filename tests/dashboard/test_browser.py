@@ -15,10 +15,10 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.dashboard.launch import cli_dashboard, leftovers
 from tests.fixtures import fixture_store
+from tests.promised import require_chromium
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -34,10 +34,9 @@ WAIT_MS = 45_000  # a loaded 2-core machine; pages render in about a second when
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run ./infra/setup.sh (it installs Debian's chromium)")
+    chromium = require_chromium()
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        b = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
         pids = [p.pid for p in psutil.Process().children(recursive=True) if "chrom" in p.name()]
         assert pids, "the browser runs as our child"
         try:

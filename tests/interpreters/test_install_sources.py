@@ -22,6 +22,7 @@ from estimator.interpreters.install.pyenv import (
     verify_tarball,
     version_from_tarball,
 )
+from tests.promised import skip_unpromised
 
 # pyenv's share/python-build/3.13.13, as shipped.
 DEF_31313 = """prefer_openssl3
@@ -149,7 +150,7 @@ def test_python_build_is_fetched_when_missing(
     """With no pyenv anywhere, python-build is cloned (here from a local repository standing
     in for GitHub) and found afterwards."""
     if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+        skip_unpromised("git is not installed")
     monkeypatch.setenv("ESTIMATOR_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     repo = tmp_path / "pyenv-repo"
@@ -176,7 +177,7 @@ def test_python_build_fetch_failure_is_one_clear_line(
 ) -> None:
     monkeypatch.setenv("ESTIMATOR_CACHE_DIR", str(tmp_path / "cache"))
     if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+        skip_unpromised("git is not installed")
     with pytest.raises(InterpreterError, match="could not fetch python-build"):
         bootstrap_python_build(lambda _msg: None, repo=str(tmp_path / "no-such-repo"))
     assert not (tmp_path / "cache" / "pyenv-src").exists()

@@ -22,6 +22,7 @@ from estimator.interpreters import (
     scan,
 )
 from estimator.interpreters.discovery import INCOMPLETE_MARKER
+from tests.promised import missing_variant, require_pypy, skip_unpromised
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_leftover_processes")]
 
@@ -37,7 +38,7 @@ def _variant(name: str, found: list[Interpreter]) -> ResolvedVariant:
     try:
         return resolve_variant(name, found)
     except InterpreterError as exc:
-        pytest.skip(f"{name} not on this machine: {exc.message}")
+        missing_variant(name, exc.message)
 
 
 def _run_in(env: Environment, facts_dir: Path, extra: dict[str, str] | None = None) -> None:
@@ -62,7 +63,7 @@ def test_pyenv_cpython_found_with_facts(found: list[Interpreter], minor: int) ->
         if d.name.replace(".", "").isdigit() and not (d / INCOMPLETE_MARKER).exists()
     )
     if not expected:
-        pytest.skip(f"no pyenv CPython 3.{minor} under {root}")
+        skip_unpromised(f"no pyenv CPython 3.{minor} under {root}")
     pyenv = [
         i
         for i in found
@@ -79,8 +80,7 @@ def test_pyenv_cpython_found_with_facts(found: list[Interpreter], minor: int) ->
 
 
 def test_pypy_found(found: list[Interpreter]) -> None:
-    if not Path("/usr/bin/pypy3").exists():
-        pytest.skip("Debian's pypy3 is not installed (infra/setup.sh installs it)")
+    require_pypy()
     pypy = [i for i in found if i.facts.implementation == "pypy"]
     assert pypy, "pypy3 is installed but discovery did not find it"
     facts = pypy[0].facts
@@ -94,7 +94,7 @@ def test_pypy_found(found: list[Interpreter]) -> None:
 def test_free_threaded_worker_reports_gil_off(found: list[Interpreter], tmp_path: Path) -> None:
     ft = next((i for i in found if i.facts.free_threaded_build), None)
     if ft is None:
-        pytest.skip("no free-threaded CPython here: estimator interpreters install 3.14t")
+        skip_unpromised("no free-threaded CPython here: estimator interpreters install 3.14t")
     rv = _variant(f"cpython-{ft.facts.major}.{ft.facts.minor}t", found)
     env = provision(rv, RequirementSet(), cache=tmp_path / "envs")
     on = tmp_path / "gil-off"
@@ -119,7 +119,7 @@ def test_jit_worker_reports_jit_on_only_for_the_jit_variant(
         i for i in found if i.facts.jit_available and i.facts.implementation == "cpython"
     ]
     if not jit_capable:
-        pytest.skip(
+        skip_unpromised(
             "no CPython with the JIT built in here: estimator interpreters install 3.14+jit"
         )
     f = jit_capable[0].facts
@@ -144,7 +144,7 @@ def test_cinderx_variant_is_active_in_the_worker(found: list[Interpreter], tmp_p
     try:
         env = provision(rv, RequirementSet(), cache=tmp_path / "envs")
     except ProvisionError as exc:
-        pytest.skip(f"cinderx could not be installed here: {exc.message}")
+        skip_unpromised(f"cinderx could not be installed here: {exc.message}")
     assert "cinderx" in env.packages
     facts_dir = tmp_path / "facts"
     facts_dir.mkdir()

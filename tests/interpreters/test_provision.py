@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import shutil
+import importlib
 import subprocess
 import sys
 import threading
@@ -20,6 +20,9 @@ from estimator.interpreters.facts import Interpreter
 from estimator.interpreters.provision import MARKER, environment_key
 from estimator.interpreters.variants import parse_variant
 from estimator.interpreters.venvbuild import parse_freeze
+
+# the module, not the `provision` function the package exports under the same name
+provision_module = importlib.import_module("estimator.interpreters.provision")
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("no_leftover_processes")]
 
@@ -218,6 +221,6 @@ def test_parse_freeze() -> None:
 def test_uv_absent_forced_is_an_error(
     variant: ResolvedVariant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    monkeypatch.setattr(provision_module, "find_uv", lambda: None)  # not beside us, not on PATH
     with pytest.raises(ProvisionError, match="uv is not installed"):
         provision(variant, RequirementSet(), cache=tmp_path, installer="uv")

@@ -173,6 +173,13 @@ def test_groups_and_min_version() -> None:
     assert mixed == ["pypy-3.9", "cpython-3.14t"]
 
 
+def test_newest_cpython_is_one_gil_build() -> None:
+    """What the `smoke` scenario runs: one CPython that is surely there."""
+    assert [rv.name for rv in expand_variants(["newest-cpython"], MACHINE)] == ["cpython-3.14"]
+    only_old = [i for i in MACHINE if (i.facts.major, i.facts.minor) < (3, 12)]
+    assert [rv.name for rv in expand_variants(["newest-cpython"], only_old)] == ["cpython-3.11"]
+
+
 def test_expand_raises_for_missing_and_plan_collects() -> None:
     with pytest.raises(InterpreterError, match=r"cpython-3\.15"):
         expand_variants(["cpython-3.12", "cpython-3.15"], MACHINE)

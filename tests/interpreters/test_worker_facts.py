@@ -12,6 +12,7 @@ from estimator import procs
 from estimator.interpreters import WorkerFacts, facts_mismatch, read_worker_facts, resolve_variant
 from estimator.interpreters.worker_facts import FACTS_DIR_ENV, PTH_LINE, install_hook
 from tests.interpreters.test_variants import MACHINE
+from tests.promised import PYPY, require_pypy
 
 
 def _facts(**changes: Any) -> WorkerFacts:
@@ -114,10 +115,10 @@ def _run(python: str, site_dir: Path, env: dict[str, str]) -> str:
 
 @pytest.mark.integration
 @pytest.mark.usefixtures("no_leftover_processes")
-@pytest.mark.parametrize("python", [sys.executable, "/usr/bin/pypy3"])
+@pytest.mark.parametrize("python", [sys.executable, str(PYPY)])
 def test_hook_writes_start_fork_and_exit_records(python: str, tmp_path: Path) -> None:
-    if not Path(python).exists():
-        pytest.skip(f"{python} is not installed")
+    if python == str(PYPY):
+        require_pypy()
     site_dir = tmp_path / "site"
     site_dir.mkdir()
     install_hook(site_dir)

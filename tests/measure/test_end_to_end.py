@@ -13,6 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from estimator import procs
 from estimator.store.runs import Store
 
 pytestmark = pytest.mark.integration
@@ -123,13 +124,13 @@ def test_interrupted_sweep_keeps_finished_cells_and_leaves_nothing(tmp_path: Pat
     scenario.write_text(
         SCENARIO.format(variants='["cpython-3.11", "cpython-3.12", "cpython-3.13"]')
     )
-    proc = subprocess.Popen(
+    # procs.spawn, as the tool starts its own children: SIGINT back to its default even when
+    # this test run was started with SIGINT ignored (a background job)
+    proc = procs.spawn(
         [sys.executable, "-m", "estimator", "run", str(scenario)],
         env=_env(tmp_path),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
     )
     try:
         results = tmp_path / "results.sqlite"
@@ -139,11 +140,11 @@ def test_interrupted_sweep_keeps_finished_cells_and_leaves_nothing(tmp_path: Pat
                 with Store(results) as store:
                     if store.rows(status="ok"):
                         break
-            assert proc.poll() is None, proc.communicate()[0]
+            assert proc.poll() is None, proc.communicate()[0].decode(errors="replace")
             time.sleep(0.5)
         time.sleep(3)  # into the second cell: server and load generator running
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=60)
+        out = proc.communicate(timeout=60)[0].decode(errors="replace")
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)

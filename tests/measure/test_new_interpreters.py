@@ -26,6 +26,7 @@ from estimator.measure.run import requirement_set
 from estimator.scenario import Scenario, ServerConfig
 from estimator.scenario.builtin_apps import LOADTESTS, SAMPLE_APPS
 from estimator.serve import Placement, serve
+from tests.promised import missing_variant
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +46,7 @@ def test_sample_app_under_new_variant(
     try:
         rv = resolve_variant(variant, found)
     except InterpreterError as exc:
-        pytest.skip(f"{variant} not on this machine ({exc.message})")
+        missing_variant(variant, exc.message)
     scenario = Scenario(
         name="t",
         apps=[SAMPLE_APPS[app]],

@@ -169,7 +169,12 @@ def test_refresh_then_list(
             refresh_module, "datetime", _FixedDatetime, raising=True
         )  # the fetch time printed
         code, out, err = _run(capsys, "refresh", "--region", "eu-west-1")
-    assert (code, err) == (0, "")
+    assert code == 0
+    assert err == (  # progress while paging (stderr: stdout holds the result alone)
+        "eu-west-1: instance types: page 1 (3 types so far)\n"
+        "eu-west-1: instance types: page 2 (5 types so far)\n"
+        "eu-west-1: on-demand prices: page 1 (1 items so far)\n"
+    )
     assert "Fetched eu-west-1 prices at 2026-11-27 14:30 UTC:" in out
     assert f"1 prices -> {user_dir / 'ec2-eu-west-1-on-demand.json'}" in out
     assert "no on-demand price from AWS for 4: c7g.xlarge, m6i.large, m7a.large, t3.nano" in out

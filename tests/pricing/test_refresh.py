@@ -119,10 +119,17 @@ def test_clients_are_time_bound_and_retry() -> None:
 
 
 def test_refresh_on_demand_paginated(user_dir: Path) -> None:
+    pages: list[str] = []
     with stubbed() as (clients, ps, es):
         _queue_specs(es)
         _queue_products(ps)
-        result = refresh("eu-west-1", clients=clients, now=NOW)
+        result = refresh("eu-west-1", clients=clients, now=NOW, progress=pages.append)
+    assert pages == [  # told as each page arrives
+        "instance types: page 1 (3 types so far)",
+        "instance types: page 2 (5 types so far)",
+        "on-demand prices: page 1 (4 items so far)",
+        "on-demand prices: page 2 (7 items so far)",
+    ]
     path = user_dir / "ec2-eu-west-1-on-demand.json"
     assert result.written == {str(path): 4}
     assert result.unpriced == {"on-demand": ["m6i.large"]}
@@ -203,7 +210,12 @@ def test_refresh_spot_latest_price_per_zone_averaged(user_dir: Path) -> None:
             },
             params | {"NextToken": "spot-2"},
         )
-        result = refresh("eu-west-1", clients=clients, now=NOW, spot=True)
+        pages: list[str] = []
+        result = refresh("eu-west-1", clients=clients, now=NOW, spot=True, progress=pages.append)
+    assert pages[-2:] == [
+        "spot prices: page 1 (3 zone prices so far, types 5 of 5)",
+        "spot prices: page 2 (5 zone prices so far, types 5 of 5)",
+    ]
     assert sorted(Path(p).name for p in result.written) == [
         "ec2-eu-west-1-on-demand.json",
         "ec2-eu-west-1-spot.json",

@@ -284,6 +284,7 @@ BUSY = (
     "import time\n"
     "t = time.process_time()\n"
     "x = bytearray(32 << 20)\n"
+    "print('allocated', flush=True)\n"
     "while time.process_time() - t < 60: pass\n"
 )
 
@@ -291,11 +292,16 @@ BUSY = (
 @pytest.mark.integration
 def test_real_process_with_psutil() -> None:
     """A real busy child: CPU, USS/PSS and threads come out of /proc."""
-    with procs.running([sys.executable, "-c", BUSY], stdout=subprocess.DEVNULL) as child:
+    with procs.running([sys.executable, "-c", BUSY], stdout=subprocess.PIPE) as child:
+        assert child.stdout is not None
+        # sample once the 32 MiB exist: a slow start on a loaded machine would otherwise put
+        # most samples before the allocation
+        assert child.stdout.readline() == b"allocated\n"
         sampler = Sampler(server_pid=child.pid, interval_s=0.05, memory_every=1)
         with sampler:
             _wait_for(lambda: len(sampler.samples()) >= 12)
         pid = child.pid
+        child.stdout.close()
     samples = sampler.samples()
     t0, t1 = samples[0].t, samples[-1].t
     w = sampler.window(t0, t1)

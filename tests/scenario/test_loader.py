@@ -125,7 +125,7 @@ def test_hash_ignores_name_but_not_content(tmp_path: Path) -> None:
 
 
 def test_shipped_scenarios_exist() -> None:
-    assert {"quick", "full"} <= set(builtin_scenarios())
+    assert {"quick", "full", "smoke"} <= set(builtin_scenarios())
 
 
 def test_server_labels_and_slots() -> None:

@@ -15,13 +15,12 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from estimator import procs
 from estimator.paths import cache_dir
 from estimator.scenario import AppSpec, ServerKind
 from estimator.scenario.models import SERVER_INTERFACE
 from estimator.serve import server_requirements
+from tests.promised import missing_variant, require_uv
 
 _SMOKE = "import struct, ssl, sqlite3, ctypes"  # what the servers and apps need
 
@@ -138,10 +137,7 @@ def servers_environment(uv: str, interp: str) -> Path:
 
 
 def require(interp: str) -> str:
-    """uv's path, or skip the test saying what is missing."""
+    """uv's path; a failure or a skip (tests.promised) saying what is missing."""
     if interpreter(interp) is None:
-        pytest.skip(f"{interp} is not installed here (or does not run)")
-    uv = shutil.which("uv")
-    if uv is None:
-        pytest.skip("uv is not on PATH (infra/setup.sh installs it)")
-    return uv
+        missing_variant(interp, "not installed here, or does not run")
+    return require_uv()

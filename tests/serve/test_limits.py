@@ -14,6 +14,7 @@ import pytest
 
 from estimator.scenario import AppSpec, ServerConfig
 from estimator.serve import Placement, PlacementRecord, RunningServer, serve
+from tests.promised import skip_unpromised
 from tests.serve.conftest import APPS_DIR, SERVER_CPU, wait_for
 
 pytestmark = pytest.mark.integration
@@ -26,7 +27,7 @@ def get(server: RunningServer, path: str, timeout: float = 60) -> Any:
 
 def require_quota(record: PlacementRecord) -> None:
     if not record.quota_applied:
-        pytest.skip(f"cgroups not writable here: {record.quota_note}")
+        skip_unpromised(f"cgroups are not writable here: {record.quota_note}")
 
 
 def test_half_cpu_quota_limits_the_server(
@@ -73,7 +74,7 @@ def test_memory_limit_is_enforced_and_the_worker_is_replaced(
     with serve(python, fixture_app, config, run_dir=run_dir, placement=placement) as server:
         record = server.placement
         if not record.memory_limit_applied:
-            pytest.skip(f"cgroups not writable here: {record.memory_note}")
+            skip_unpromised(f"cgroups are not writable here: {record.memory_note}")
         assert get(server, "/alloc?mb=20") == {"allocated_mb": 20}
         victim = server.worker_pids()[0]
         with pytest.raises((urllib.error.URLError, ConnectionError)):

@@ -21,6 +21,7 @@ from estimator.serve import Placement, RunningServer, ServerFailure, serve
 from estimator.serve import ready as ready_mod
 from estimator.serve import server as server_mod
 from estimator.serve.ports import free_port
+from tests.promised import skip_unpromised
 from tests.serve.conftest import APPS_DIR, SERVER_CPU, assert_pinned, wait_for
 
 pytestmark = pytest.mark.integration
@@ -121,7 +122,7 @@ def test_ipv6_loopback(
         with socket.socket(socket.AF_INET6) as s:
             s.bind(("::1", 0))
     except OSError as exc:
-        pytest.skip(f"no IPv6 loopback here: {exc}")
+        skip_unpromised(f"no IPv6 loopback here: {exc}")
     config = ServerConfig(kind="gunicorn-sync")
     with serve(python, fixture_app, config, run_dir=run_dir, placement=pinned, host="::1") as s:
         assert s.url.startswith("http://[::1]:")

@@ -8,6 +8,7 @@ import pytest
 
 from estimator.errors import ServerError
 from estimator.serve.versions import canonical, installed_versions, version_tuple
+from tests.promised import missing_promised
 
 
 def test_version_tuple() -> None:
@@ -31,7 +32,7 @@ def test_reads_the_project_venv_without_running_it() -> None:
 def test_asks_an_interpreter_that_is_not_a_venv() -> None:
     base = Path(sys.base_prefix) / "bin" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
     if not base.exists():
-        pytest.skip(f"no base interpreter at {base}")
+        missing_promised(f"the base interpreter of .venv ({base})")
     found = installed_versions(base, ["pip", "surely-not-installed"])
     assert "surely-not-installed" not in found
 

@@ -19,6 +19,7 @@ from estimator.views.launcher import (
     wait_ready,
 )
 from tests.dashboard.launch import leftovers
+from tests.promised import skip_unpromised
 
 
 def _option(argv: list[str], name: str) -> str:
@@ -55,7 +56,7 @@ def test_default_port_when_free_else_any() -> None:
         try:
             sock.bind(("127.0.0.1", DEFAULT_PORT))
         except OSError:
-            pytest.skip(f"port {DEFAULT_PORT} is in use on this machine")
+            skip_unpromised(f"port {DEFAULT_PORT} is in use on this machine")
         sock.listen()
         assert choose_port("127.0.0.1", None) != DEFAULT_PORT
 

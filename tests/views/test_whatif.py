@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from estimator.capacity import Assumptions
 from estimator.errors import ConfigError
 from estimator.estimate import PROFILES
 from estimator.views.whatif import UPLOADED, UploadMissing, WhatIf, traffic_from_upload
@@ -76,3 +77,10 @@ def test_bad_uploads_name_the_file_not_a_temporary_path() -> None:
 def test_uploaded_chosen_without_a_file_asks_for_one() -> None:
     with pytest.raises(UploadMissing, match="upload a traffic file in the sidebar"):
         WhatIf(profile=UPLOADED).traffic()
+
+
+def test_moved_cpu_speeds_become_overrides() -> None:
+    wi = WhatIf(cpu_speeds={"aws-graviton2": 0.42, "m7i": 1.1})
+    assert wi.assume() == ["cpu_speed_overrides.aws-graviton2=0.42", "cpu_speed_overrides.m7i=1.1"]
+    a = Assumptions().with_overrides(wi.assume())
+    assert a.speed_for(["c6g", "aws-graviton2", "arm64"]) == (0.42, "aws-graviton2")

@@ -5,6 +5,7 @@ import streamlit as st
 from estimator import display
 from estimator.dashboard import charts, state
 from estimator.display import phrases
+from estimator.display.speeds import break_even_lines
 from estimator.escape import streamlit_text as esc
 from estimator.views import costs
 
@@ -56,6 +57,8 @@ for h in rep.headlines:
                 + esc("; ".join(phrases.short(k) for k in h.tied_with))
             )
         st.caption("**Why:** " + esc(costs.why_line(rep, h.key)))
+        for line in break_even_lines(rep, h):
+            st.caption("**Break-even CPU speed:** " + esc(line))
 
 unpriced_apps = sorted({c.app for c in rep.configurations} - {h.app for h in rep.headlines})
 for app in unpriced_apps:

@@ -23,6 +23,7 @@ from estimator.interpreters.install.pyenv import (
     find_python_build,
     read_definitions,
 )
+from estimator.tools import find_uv
 
 
 def _run(argv: list[str], *, any_exit: bool = False) -> str:
@@ -108,7 +109,7 @@ def gather(found: Discovery | None = None) -> HostState:
         if versions.is_dir()
         else []
     )
-    uv = shutil.which("uv") is not None
+    uv = find_uv() is not None
     return HostState(
         pyenv_root=root,
         python_build=pb,

@@ -28,6 +28,7 @@ from estimator.interpreters.install.pyenv import (
     sha256_of,
     verify_tarball,
 )
+from estimator.tools import find_uv
 
 Progress = Callable[[str], None]
 BUILD_RECORD = ".estimator-build.json"
@@ -240,7 +241,7 @@ def _executable(prefix: Path, plan: InstallPlan) -> Path:
 
 
 def _via_uv(plan: InstallPlan, progress: Progress, log: Path) -> InstallResult:
-    uv = shutil.which("uv")
+    uv = find_uv()
     if uv is None:
         raise InterpreterError("uv is not installed; install it or use --via build")
     start = time.monotonic()
