@@ -160,7 +160,7 @@ def _traffic_inputs(d: whatif.WhatIf, measured_slo_ms: float | None) -> None:
         )
         _, error = _uploaded()
         if error:
-            sb.error(error)
+            sb.error(esc(error))
     if measured_slo_ms is not None:
         sb.number_input(
             "SLO: p95 latency (ms)",
@@ -270,7 +270,7 @@ def cpu_sliders() -> list[speeds.CpuSlider]:
     try:
         return _cpu_sliders(str(path), signature(path), region, discount)
     except EstimatorError as exc:  # e.g. an unreadable calibration book: the pages say it too
-        st.sidebar.error(exc.message, icon=":material/error:")
+        st.sidebar.error(esc(exc.message), icon=":material/error:")
         return []
 
 
@@ -286,18 +286,18 @@ def _speed_inputs(sliders: list[speeds.CpuSlider]) -> None:
     )
     for s in sliders:
         box.slider(
-            s.label,
+            esc(s.label),
             min_value=speeds.SLIDER_MIN,
             max_value=speeds.SLIDER_MAX,
             value=s.speed,
             step=0.01,
             key=speed_key(s.key),
-            help=s.help,
+            help=esc(s.help),
         )
     rep, _ = report()
     if rep is not None:
         for line in speeds.flip_lines(rep):
-            box.caption(f"Flips: {line}")
+            box.caption(f"Flips: {esc(line)}")
 
 
 def _chosen_speeds() -> dict[str, float]:

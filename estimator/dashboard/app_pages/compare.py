@@ -150,7 +150,7 @@ with tab_cost:
             st.info("No configuration could be priced with these settings.")
         else:
             st.altair_chart(charts.cost_bars(cost))
-            st.caption(display.tie_rule_line(rep))
+            st.caption(esc(display.tie_rule_line(rep)))
 
 st.subheader("Do two configurations really differ?")
 keys = [r.key for r in rows]
