@@ -8,13 +8,15 @@ from pydantic import ValidationError
 
 
 class EstimatorError(Exception):
-    """A problem the user can act on: the message names the thing and the fix."""
+    """A problem the user can act on: the message names the thing and the fix (one line);
+    `details` are lines of evidence shown below it (e.g. a failed command's last output)."""
 
     exit_code = 2
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, details: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.message = message
+        self.details = list(details)
 
     def __str__(self) -> str:
         return self.message

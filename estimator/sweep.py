@@ -5,7 +5,7 @@
 - Survives a failing cell: `measure` returns a failed `RunResult` (stored with its reason) and
   the sweep goes on. Variants that are not installed are stored as failed cells, named, with
   how to get them.
-- With a `preflight` (the CLI passes `estimator.preflight.preflight`), each app × variant is
+- With a `preflight` (the CLI passes `estimator.onboard.preflight`), each app × variant is
   checked once before its first cell (the shipped sample apps only with `preflight_samples`:
   their own tests cover them); when that fails, its cells are stored as failed with
   the preflight's message (no run is attempted) and the sweep goes on with the others.
@@ -32,7 +32,7 @@ from estimator.interpreters import (
     plan_variants,
 )
 from estimator.measure import CellSpec, RunResult, cell_key, cells, measure, skipped_result
-from estimator.preflight import PreflightResult
+from estimator.onboard import PreflightResult
 from estimator.scenario import Scenario
 from estimator.serve.options import check_server_args
 from estimator.store.runs import Store

@@ -125,6 +125,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return handler(args)
     except EstimatorError as exc:
         print(f"estimator: error: {exc.message}", file=sys.stderr)
+        for line in exc.details:
+            print(f"  | {line}", file=sys.stderr)
         return exc.exit_code
     except ValidationError as exc:
         print(f"estimator: error: {describe_validation_error(exc, 'input')}", file=sys.stderr)

@@ -13,9 +13,9 @@ from rich.table import Table
 from estimator._model import Model
 from estimator.cli._common import add_results_arg, console, open_store, results_path
 from estimator.cli._progress import RichObserver, describe_result
-from estimator.cli.init import print_preflight
+from estimator.cli.onboard import print_preflight
 from estimator.escape import rich_text as esc
-from estimator.preflight import PreflightResult, preflight
+from estimator.onboard import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
 from estimator.store.compare import compare_configs
 from estimator.store.lock import save_pending, writer_lock
@@ -254,6 +254,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     out = console()
     out.print(describe_result(result))
     out.print(f"run dir: {esc(result.run_dir)}")
+    if result.launch is not None and result.launch.server_versions:
+        versions = result.launch.server_versions.items()
+        out.print(
+            "server packages: " + esc(", ".join(f"{name} {v}" for name, v in sorted(versions)))
+        )
     table = Table(header_style="bold", title="phases")
     for col in (
         "phase",

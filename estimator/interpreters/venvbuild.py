@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import subprocess
+import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
@@ -51,10 +52,23 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def _install_args(req: RequirementSet, extra: Sequence[str]) -> list[str]:
+def pyproject_dependencies(path: Path) -> list[str]:
+    """`[project] dependencies` of a pyproject.toml (pip reads requirement files only)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProvisionError(f"{path} cannot be read as TOML ({exc}); fix it") from None
+    deps = data.get("project", {}).get("dependencies") or []
+    return [d for d in deps if isinstance(d, str)]
+
+
+def _install_args(req: RequirementSet, extra: Sequence[str], installer: Installer) -> list[str]:
     args: list[str] = []
     for f in req.files:
-        args += ["-r", str(f.resolve())]
+        if installer == "pip" and f.name == "pyproject.toml":
+            args += pyproject_dependencies(f)  # uv reads it with -r, pip does not
+        else:
+            args += ["-r", str(f.resolve())]
     args += list(req.specifiers) + list(extra)
     if req.project_dir is not None:
         args += ["-e", str(req.project_dir.resolve())]
@@ -145,7 +159,7 @@ class EnvBuild:
 
     def _steps(self) -> list[tuple[str, list[str]]]:
         interp = str(self.resolved.interpreter.path)
-        install = _install_args(self.req, self.resolved.extra_packages)
+        install = _install_args(self.req, self.resolved.extra_packages, self.installer)
         if self.installer == "uv":
             steps = [
                 (

@@ -92,6 +92,7 @@ class Driver:
         user_classes = self._load(locustfile)
         for cls in user_classes:
             self._install(cls)
+        self._tasks = {cls: list(cls.tasks) for cls in user_classes}
         self.env = Environment(
             user_classes=user_classes,
             host=host,
@@ -164,12 +165,21 @@ class Driver:
         name: str,
         response_time: float | None,
         exception: BaseException | None = None,
+        response: Any = None,
         **_: Any,
     ) -> None:
         self.requests_seen += 1
         recorder = self.recorder
         if recorder is not None:
-            recorder.record(time.monotonic(), request_type, name, response_time or 0.0, exception)
+            status = getattr(response, "status_code", None)
+            recorder.record(
+                time.monotonic(),
+                request_type,
+                name,
+                response_time or 0.0,
+                exception,
+                status=status if isinstance(status, int) else None,
+            )
 
     def _set_users(self, users: int) -> None:
         if users == self.runner.user_count:
@@ -189,6 +199,8 @@ class Driver:
 
     def run_phase(self, cmd: PhaseCommand) -> DriverPhase:
         self.gate.clear()
+        for cls, tasks in self._tasks.items():  # even: each task once, as likely as any other
+            cls.tasks = list(dict.fromkeys(tasks)) if cmd.even_tasks else tasks
         start = time.monotonic() + (cmd.start_at - time.time())
         self._set_users(cmd.users)
         self.pacer.configure(cmd.rate, start)

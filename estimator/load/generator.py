@@ -217,6 +217,7 @@ class LoadGenerator:
                 rate=rate,
                 duration=spec.duration_s,
                 start_at=start_at,
+                even_tasks=spec.even_tasks,
             )
             driver.send(cmd.model_dump())
         deadline = time.monotonic() + (start_at - time.time()) + spec.duration_s + REPLY_GRACE_S

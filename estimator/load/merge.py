@@ -22,6 +22,7 @@ class _Sum:
         self.failures = 0
         self.rate = 0.0
         self.latency = LatencyHistogram()
+        self.statuses: dict[str, int] = {}
 
     def add(self, requests: int, failures: int, latency: LatencyHistogram, window_s: float) -> None:
         self.requests += requests
@@ -45,9 +46,10 @@ def merge_phase(spec: PhaseSpec, parts: Sequence[DriverPhase], *, started_at: fl
         window = part.window_s
         total.add(part.requests, part.failures, LatencyHistogram.from_data(part.latency), window)
         for ep in part.endpoints:
-            endpoints.setdefault((ep.method, ep.name), _Sum()).add(
-                ep.requests, ep.failures, LatencyHistogram.from_data(ep.latency), window
-            )
+            summed = endpoints.setdefault((ep.method, ep.name), _Sum())
+            summed.add(ep.requests, ep.failures, LatencyHistogram.from_data(ep.latency), window)
+            for kind, count in ep.statuses.items():
+                summed.statuses[kind] = summed.statuses.get(kind, 0) + count
         for sec in part.seconds:
             seconds.setdefault(sec.t, _Sum()).add(
                 sec.requests, sec.failures, LatencyHistogram.from_data(sec.latency), 1.0
@@ -76,6 +78,7 @@ def merge_phase(spec: PhaseSpec, parts: Sequence[DriverPhase], *, started_at: fl
                 failures=s.failures,
                 throughput_rps=s.rate,
                 latency=s.latency.summary(),
+                statuses=s.statuses,
             )
             for (m, n), s in sorted(endpoints.items())
         ],

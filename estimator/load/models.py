@@ -39,6 +39,11 @@ class PhaseSpec(Model):
     users: int | None = Field(
         None, ge=1, le=100_000, description="simulated users in total; None: automatic"
     )
+    even_tasks: bool = Field(
+        False,
+        description="every task of the locustfile as likely as any other, whatever its weight "
+        "(a check that each one works, not a measurement)",
+    )
 
 
 class HistogramData(Model):
@@ -76,6 +81,10 @@ class EndpointStats(Model):
     failures: int = Field(ge=0)
     throughput_rps: float = Field(ge=0)
     latency: LatencySummary
+    statuses: dict[str, int] = Field(
+        default_factory=dict,
+        description="requests by HTTP status class ('2xx'…'5xx'; 'none': no answer)",
+    )
 
 
 class FailureCount(Model):

@@ -30,6 +30,7 @@ class PhaseCommand(Model):
     rate: float | None = Field(None, gt=0, description="this driver's share, requests/second")
     duration: float = Field(gt=0)
     start_at: float
+    even_tasks: bool = Field(False, description="ignore the task weights for this phase")
 
 
 class QuitCommand(Model):
@@ -54,6 +55,7 @@ class EndpointWire(Model):
     requests: int = Field(ge=0)
     failures: int = Field(ge=0)
     latency: HistogramData
+    statuses: dict[str, int] = Field(default_factory=dict, description="'2xx' → requests")
 
 
 class SecondWire(Model):

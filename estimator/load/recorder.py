@@ -26,13 +26,19 @@ def failure_reason(error: BaseException | str) -> str:
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
+def status_class(status: int | None) -> str:
+    """'2xx' … '5xx', or 'none' (no HTTP answer: the connection failed)."""
+    return f"{status // 100}xx" if status is not None and 100 <= status < 600 else "none"
+
+
 class _Tally:
-    __slots__ = ("failures", "latency", "requests")
+    __slots__ = ("failures", "latency", "requests", "statuses")
 
     def __init__(self) -> None:
         self.requests = 0
         self.failures = 0
         self.latency = LatencyHistogram()
+        self.statuses: dict[str, int] = {}
 
 
 class PhaseRecorder:
@@ -55,6 +61,8 @@ class PhaseRecorder:
         name: str,
         response_ms: float,
         error: BaseException | str | None = None,
+        *,
+        status: int | None = None,
     ) -> None:
         if not self.start <= now < self.end:
             return
@@ -68,6 +76,8 @@ class PhaseRecorder:
             tally = self._seconds[second] = _Tally()
         for t in (self.total, endpoint, tally):
             t.requests += 1
+        kind = status_class(status)
+        endpoint.statuses[kind] = endpoint.statuses.get(kind, 0) + 1
         if error is None:
             for t in (self.total, endpoint, tally):
                 t.latency.record(response_ms)
@@ -91,6 +101,7 @@ class PhaseRecorder:
                     requests=t.requests,
                     failures=t.failures,
                     latency=t.latency.to_data(),
+                    statuses=t.statuses,
                 )
                 for (m, n), t in sorted(self._endpoints.items())
             ],

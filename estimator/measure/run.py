@@ -55,7 +55,13 @@ from estimator.measure.models import FailureStage, PhaseResult, RunResult
 from estimator.redact import private_dir, seal
 from estimator.sample import Sampler
 from estimator.sample.window import SamplerError
-from estimator.serve import RunningServer, generator_cpus, placement_for, serve, server_requirements
+from estimator.serve import (
+    RunningServer,
+    generator_cpus,
+    placement_for,
+    serve,
+    server_requirements_for,
+)
 from estimator.serve.ports import free_port
 
 Progress = Callable[[str], None]
@@ -84,7 +90,8 @@ def _stage_of(exc: EstimatorError) -> FailureStage:
 
 def requirement_set(cell: CellSpec, variant: ResolvedVariant) -> RequirementSet:
     facts = variant.interpreter.facts
-    servers = server_requirements(
+    servers = server_requirements_for(
+        cell.app,
         [cell.server.kind],
         python_version=(facts.major, facts.minor),
         implementation=facts.implementation,

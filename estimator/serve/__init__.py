@@ -9,7 +9,7 @@ from estimator.serve.placement import (
     generator_cpus,
     placement_for,
 )
-from estimator.serve.requirements import server_requirements
+from estimator.serve.requirements import server_requirements, server_requirements_for
 from estimator.serve.running import RunningServer, ServerFailure, ServerLaunch
 from estimator.serve.server import serve
 
@@ -27,4 +27,5 @@ __all__ = [
     "placement_for",
     "serve",
     "server_requirements",
+    "server_requirements_for",
 ]

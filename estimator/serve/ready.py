@@ -1,4 +1,4 @@
-"""Waiting for a started server: its health path answers 200 and all its workers are up.
+"""Waiting for a started server: its health path answers 2xx and all its workers are up.
 
 Fails fast when the server exits, or when a uvicorn worker dies before the server is ready
 (uvicorn --workers respawns workers that fail to import the app, forever; gunicorn halts)."""
@@ -36,6 +36,10 @@ def probe(host: str, port: int, path: str, timeout: float) -> int | str:
         conn.close()
 
 
+def _answered(status: int | str) -> bool:
+    return isinstance(status, int) and 200 <= status < 300
+
+
 def wait_ready(server: RunningServer, timeout: float) -> None:
     """Return once ready; raise `ServerFailure` (or `PortTaken`) otherwise. Probes run in a
     helper thread so the process checks keep their pace while a probe waits."""
@@ -65,18 +69,18 @@ def _wait(server: RunningServer, timeout: float, pool: ThreadPoolExecutor) -> No
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise failure(
-                f"server {server.label} did not answer 200 on {server.url}{path} within "
+                f"server {server.label} did not answer 2xx on {server.url}{path} within "
                 f"{timeout:g} s (last: {last}); raise ready_timeout if it is just slow",
                 server.log_path,
                 last_line=False,
             )
         if pending is not None and pending.done():
             last, pending = pending.result(), None
-        if last != 200 and pending is None:
+        if not _answered(last) and pending is None:
             args = (server.host, server.port, path, min(PROBE_TIMEOUT_S, remaining))
             pending = pool.submit(probe, *args)
         workers = server.worker_pids()
-        if last == 200 and len(workers) >= server.config.workers:
+        if _answered(last) and len(workers) >= server.config.workers:
             return
         if server.config.kind == "uvicorn":  # gunicorn halts by itself if a worker can't boot
             seen.update(workers)

@@ -140,7 +140,7 @@ def serve(
     allow_remote: bool = False,
 ) -> Iterator[RunningServer]:
     """Start `app` under `config` with the environment's `python`, pinned per `placement`;
-    yield once `app.health_path` answers 200 and all workers are up; stop it on exit.
+    yield once `app.health_path` answers 2xx and all workers are up; stop it on exit.
 
     The server's output goes to `run_dir/server.log`, how it was started (argv, environment,
     versions, what placement was applied) to `run_dir/server.json`."""

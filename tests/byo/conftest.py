@@ -4,6 +4,7 @@ generated locustfile), an environment cache of their own, and a leak check."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -89,3 +90,25 @@ def cli(capsys: pytest.CaptureFixture[str]) -> CliRun:
         return code, captured.out, captured.err
 
     return run
+
+
+def tiny_load(scenario: Path) -> None:
+    """The scenario init wrote, made tiny: every duration in its [load] table 1 s (3 s for a
+    maximum), at most 2 capacity steps, and a generous p95 (a busy CI machine must not fail
+    the capacity search: the numbers are not what these tests check). Only the keys the file
+    has are changed, whatever the load plan's fields are called."""
+    out, table = [], ""
+    for line in scenario.read_text().splitlines():
+        header = re.match(r"^\[(\w+)\]\s*$", line)
+        table = header.group(1) if header else table
+        m = re.match(r"^(\w+) = [\d.]+$", line)
+        key = m.group(1) if m else ""
+        if table == "load" and key.endswith("_s"):
+            out.append(f"{key} = {3.0 if 'max' in key else 1.0}")
+        elif table == "load" and key.endswith("max_steps"):
+            out.append(f"{key} = 2")
+        elif table == "slo" and key == "p95_ms":
+            out.append("p95_ms = 5000.0")
+        else:
+            out.append(line)
+    scenario.write_text("\n".join(out) + "\n")

@@ -136,7 +136,7 @@ def test_flask_app_with_its_own_requirements(
     code, out, err = cli(
         [
             *("init", "--project", project, "--no-input", "--variants", ",".join(variants)),
-            *("--paths", "/,/api/items,/api/items/3", "-o", scenario),
+            *("--paths", "/,/api/items:3,/api/items/3", "-o", scenario),
         ]
     )
     assert code == 0, err
@@ -149,7 +149,7 @@ def test_flask_app_with_its_own_requirements(
     assert app.health_path == "/healthz"
     assert app.locustfile == conf / "locustfile.py"
     assert loaded.variants == variants
-    assert "@task\n    def get_api_items(self)" in (conf / "locustfile.py").read_text()
+    assert "@task(3)\n    def get_api_items(self)" in (conf / "locustfile.py").read_text()
 
     code, _, err = cli(["init", "--project", project, "--no-input", "-o", scenario])
     assert code == 2
@@ -183,12 +183,12 @@ def test_fastapi_app_from_pyproject_with_an_openapi_locustfile(
     assert (app.asgi, app.wsgi) == ("notes_api.main:app", None)
     assert app.requirements == [Path("pyproject.toml")]
     locustfile = (tmp_path / "locustfile.py").read_text()
-    assert 'self._get("/notes", "/notes")' in locustfile
-    assert 'self._get("/notes/7", "/notes/{note_id}")' in locustfile  # the document's example
-    assert "# TODO: {note_id} = 7 comes from the document's example" in locustfile
-    assert "- GET /search: required query parameter 'q'" in locustfile
-    assert "- POST /notes: not a GET (add it by hand)" in locustfile
-    assert "- GET /healthz: the health path" in locustfile
+    assert 'self._send("GET", "/notes", "/notes")' in locustfile
+    assert 'self._send("GET", "/notes/1", "/notes/{note_id}")' in locustfile  # one it lists
+    assert "# {note_id} = 1: 'id' of a record GET /notes lists" in locustfile
+    assert "# TODO: required query parameter(s) q have no example; fix it" in locustfile
+    assert 'self._send("POST", "/notes", "/notes", {"text": "example text {unique}"})' in locustfile
+    assert "- GET /healthz: a health check (not traffic)" in locustfile
     assert 'kind = "uvicorn"' in scenario.read_text()
 
     shrink(scenario)
@@ -229,7 +229,7 @@ def test_django_project_with_migrations(
         "DJANGO_SETTINGS_MODULE": "inventory.settings",
         "INVENTORY_DB": str(database),
     }
-    assert not database.exists()  # init does not run the setup: runs do, once per environment
+    assert database.is_file()  # init ran the setup (in the runs' environment) before probing
 
     shrink(scenario)
     runs = run_through(cli, scenario, tmp_path)

@@ -73,8 +73,43 @@ def test_no_health_path_answers(broken: Path, cli: CliRun) -> None:
     )
     code, _, err = init(cli, broken, "--app", "api:app", "--paths", "/x")
     assert code == 2
-    assert "no health path answers 200 (/healthz → 404, /health → 404, / → 404)" in err
+    assert "no health path answers 2xx (/healthz → 404, /health → 404, / → 404)" in err
     assert "--health PATH" in err
+
+
+@pytest.mark.usefixtures("_available")
+def test_no_health_path_answers_but_a_route_does(
+    copy_app: Callable[[str], Path], cli: CliRun
+) -> None:
+    """flaskr without its init-db: '/' fails (no tables), its url_map offers /hello."""
+    project = copy_app("flaskr")
+    code, _, err = init(cli, project, "--app", "flaskr:create_app()", "--paths", "/")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "estimator: error: no health path answers 2xx (/healthz → 404, /health → 404, / → 500); "
+        "give the path of a cheap page that does with --health PATH; among the app's routes "
+        "without parameters, /hello answers 200: try --health /hello"
+    ]
+
+
+def test_health_follows_redirects_to_the_same_host(broken: Path, cli: CliRun) -> None:
+    (broken / "moved.py").write_text(
+        "def app(environ, start_response):\n"
+        "    path = environ['PATH_INFO']\n"
+        "    if path == '/':\n"
+        "        start_response('301 Moved Permanently', [('Location', 'http://127.0.0.1/home/')])\n"
+        "        return [b'']\n"
+        "    if path == '/home/':\n"
+        "        start_response('204 No Content', [])\n"
+        "        return [b'']\n"
+        "    start_response('404 Not Found', [])\n"
+        "    return [b'']\n"
+    )
+    code, out, err = init(cli, broken, "--app", "moved:app", "--paths", "/home/")
+    assert code == 0, err
+    assert "✓ GET / → 301 → /home/ → 204: health path /home/" in out
+    (app,) = load_scenario(broken.parent / "out.toml").apps
+    assert app.health_path == "/home/"
 
 
 def test_openapi_on_an_app_without_one(
@@ -123,4 +158,56 @@ def test_questions_in_a_terminal(
     assert asked[-1] == "Scenario file to write [scenario.toml]: "
     (app,) = load_scenario(tmp_path / "asked.toml").apps
     assert (app.wsgi, app.requirements, app.setup) == ("plain:app", [], [])
-    assert 'self._get("/boom", "/boom")' in (tmp_path / "locustfile.py").read_text()
+    assert 'self._send("GET", "/boom", "/boom")' in (tmp_path / "locustfile.py").read_text()
+
+
+@pytest.mark.usefixtures("_available")
+def test_setup_runs_before_the_app_is_probed(
+    copy_app: Callable[[str], Path],
+    cli: CliRun,
+    tmp_path: Path,
+    no_leftovers: Callable[[], None],
+) -> None:
+    """The Flask tutorial's flaskr: '/' needs the tables `flask --app flaskr init-db` creates."""
+    project = copy_app("flaskr")
+    scenario = tmp_path / "flaskr.toml"
+    code, out, err = cli(
+        [
+            *("init", "--project", project, "--no-input", "--variants", VARIANT),
+            *("--app", "flaskr:create_app()", "--setup", "flask --app flaskr init-db"),
+            *("--paths", "/", "-o", scenario),
+        ]
+    )
+    assert code == 0, err
+    assert (project / "instance" / "flaskr.sqlite").is_file()
+    (app,) = load_scenario(scenario).apps
+    assert app.health_path == "/"
+    assert app.setup == [["flask", "--app", "flaskr", "init-db"]]
+    assert "GET / → 200" in out
+    no_leftovers()
+
+
+def test_a_failing_setup_command_shows_its_last_lines(broken: Path, cli: CliRun) -> None:
+    code, _, err = init(
+        cli, broken, "--app", "plain:app", "--paths", "/",
+        "--setup", "python -c \"print('creating tables'); raise SystemExit('no table items')\"",
+    )  # fmt: skip
+    assert code == 2
+    first, *rest = err.strip().splitlines()
+    assert first.startswith("estimator: error: setup command ['python', '-c', ")
+    assert "failed (exit code 1): no table items; log: " in first
+    assert any("creating tables" in line for line in rest), err
+    assert any("no table items" in line for line in rest), err
+    assert not (broken.parent / "out.toml").exists()
+
+
+def test_a_server_pin_that_cannot_work_is_one_line(broken: Path, cli: CliRun) -> None:
+    (broken / "requirements.txt").write_text("gunicorn==20.1.0  # from an old Procfile\n")
+    code, _, err = init(cli, broken, "--app", "plain:app", "--paths", "/")
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "estimator: error: app 'broken' pins gunicorn==20.1.0 (requirements.txt), but server "
+        "kind gunicorn-sync needs gunicorn>=21: gunicorn before 21 imports pkg_resources, which "
+        "environments without setuptools (uv's, Python 3.12+) do not have; change the pin or use "
+        "another server kind"
+    ]

@@ -86,8 +86,19 @@ CASES = {
     "health path 404": (
         {"health_path": '"/nothere"'},
         "health",
-        "the health path does not answer 200: GET /nothere answers 404 (checked in the app's own "
-        "process); set health_path to a path that answers 200",
+        "the health path does not answer 2xx: GET /nothere answers 404 (checked in the app's own "
+        "process); set health_path to a path that answers 2xx",
+    ),
+    "health path redirects": (
+        {"health_path": '"/old"'},
+        "health",
+        "the health path does not answer 2xx: GET /old answers 301 → /healthz → 200 (checked in "
+        "the app's own process); set health_path to a path that answers 2xx, e.g. '/healthz'",
+    ),
+    "a rare task only ever fails": (
+        {"locustfile": '"load_mixed.py"', "slo": "0.9"},
+        "requests",
+        "the first requests failed: GET /nothere ",
     ),
     "first requests fail": (
         {"locustfile": '"load_boom.py"'},
@@ -101,10 +112,12 @@ CASES = {
 def test_preflight_failure(
     case: str, broken: Path, cli: CliRun, no_leftovers: Callable[[], None]
 ) -> None:
-    fields, step, expected = CASES[case]
+    fields, step, expected = dict(CASES[case][0]), CASES[case][1], CASES[case][2]
     entry = fields.pop("entry", "plain:app")
+    slo = fields.pop("slo", None)  # a generous error rate: a task must still not fail always
     fields.setdefault("locustfile", '"load_ok.py"')
-    path = scenario(broken, app("shop", entry, **fields))
+    extra = f"[slo]\nmax_error_rate = {slo}\n" if slo else ""
+    path = scenario(broken, app("shop", entry, **fields), extra=extra)
 
     code, out, err = cli(["preflight", path, "--json"])
     assert (code, err) == (1, "")
@@ -117,6 +130,12 @@ def test_preflight_failure(
     assert "\n" not in result["message"]
     if step == "requests":
         assert result["log_tail"], "the server log's last lines are kept"
+    if case == "a rare task only ever fails":
+        assert "×4xx: it only ever got 4xx/5xx or no answer: " in result["message"]
+        mix = {t["name"]: t["statuses"] for t in result["tasks"]}
+        assert set(mix) == {"/", "/nothere"}
+        assert set(mix["/"]) == {"2xx"}
+        assert set(mix["/nothere"]) == {"4xx"}
     no_leftovers()
 
 

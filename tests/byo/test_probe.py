@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from estimator.errors import ServerError
-from estimator.preflight import AppProbe, describe_import_failure, probe_app
+from estimator.onboard import AppProbe, describe_import_failure, probe_app
 from estimator.scenario import AppSpec, Interface
+from tests.byo.conftest import APPS_DIR
 
 pytestmark = pytest.mark.integration
 
@@ -64,12 +65,27 @@ APPS = {
             await send({"type": "http.response.body", "body": b"x"})
     """,
     "flask_fn.py": """
-        from flask import Flask
+        from flask import Blueprint, Flask
         app = Flask(__name__)
+        shop = Blueprint("shop", __name__, url_prefix="/shop")
 
         @app.get("/healthz")
         def healthz():
             return "ok"
+
+        @shop.route("/items/<int:item_id>/<path:rest>", methods=["GET", "POST"])
+        def item(item_id, rest):
+            return "item"
+
+        @shop.get("/broken")
+        def broken():
+            raise RuntimeError("no")
+
+        @shop.get("/about")
+        def about():
+            return "about"
+
+        app.register_blueprint(shop)
     """,
     "fastapi_fn.py": """
         from fastapi import FastAPI
@@ -78,6 +94,10 @@ APPS = {
         @app.get("/healthz")
         def healthz():
             return {"ok": True}
+
+        @app.post("/things/{thing_id:int}")
+        def thing(thing_id: int):
+            return {}
     """,
     "boom.py": """
         import json
@@ -121,6 +141,8 @@ class Prober:
         paths: list[str] | None = None,
         interface: Interface | None = None,
         timeout: float = 60.0,
+        routes: bool = True,
+        suggest: bool = False,
     ) -> AppProbe:
         app = AppSpec(name="p", directory=self.project, wsgi="x:y", env=env or {})
         try:
@@ -132,6 +154,8 @@ class Prober:
                 paths=["/healthz", "/old", "/nope"] if paths is None else paths,
                 interface=interface,
                 timeout=timeout,
+                routes=routes,
+                suggest=suggest,
             )
         finally:
             self.no_leftovers()
@@ -150,7 +174,8 @@ def test_wsgi_function(probe: Prober) -> None:
     p = probe("wsgi_fn:app")
     assert (p.interface, p.framework) == ("wsgi", None)
     assert p.reason == "a callable of (environ, start_response)"
-    assert statuses(p) == {"/healthz": "200", "/old": "301 → /healthz", "/nope": "404"}
+    assert statuses(p) == {"/healthz": "200", "/old": "301 → /healthz → 200", "/nope": "404"}
+    assert p.paths["/old"].path == "/healthz"
     assert p.python == ".".join(map(str, sys.version_info[:3]))
 
 
@@ -247,3 +272,48 @@ def test_app_threads_do_not_keep_the_probe_alive(probe: Prober) -> None:
 def test_a_hanging_import_is_stopped(probe: Prober) -> None:
     with pytest.raises(ServerError, match=r"did not finish within 2 s .*output: .*probe\.log"):
         probe("hangs:app", timeout=2.0)
+
+
+def test_routes_of_flask_and_fastapi_apps(probe: Prober) -> None:
+    flask = probe("flask_fn:app", paths=[])
+    (shop_item,) = [r for r in flask.routes if r.path.startswith("/shop/items")]
+    assert shop_item.model_dump() == {
+        "path": "/shop/items/{item_id}/{rest}",
+        "methods": ["GET", "POST"],
+        "params": {"item_id": "int", "rest": "path"},
+        "source": "Flask url_map",
+    }
+    assert [r.path for r in flask.routes] == [
+        "/healthz",
+        "/shop/items/{item_id}/{rest}",
+        "/shop/broken",
+        "/shop/about",
+    ]  # no /static/<path:filename>
+    fastapi = probe("fastapi_fn:app", paths=[])
+    assert [(r.path, r.methods, r.params) for r in fastapi.routes] == [
+        ("/healthz", ["GET"], {}),
+        ("/things/{thing_id}", ["POST"], {"thing_id": "int"}),
+    ]  # not its own /docs or /api/schema.json
+
+
+def test_routes_of_a_django_project(tmp_path: Path, no_leftovers: Callable[[], None]) -> None:
+    directory = APPS_DIR / "django_inventory"
+    app = AppSpec(name="d", directory=directory, wsgi="x:y", env={"INVENTORY_DB": "/nonexistent"})
+    found = probe_app(
+        Path(sys.executable), app, "inventory.wsgi:application", run_dir=tmp_path, routes=True
+    )
+    no_leftovers()
+    assert [(r.path, r.methods, r.params, r.source) for r in found.routes] == [
+        ("/healthz", ["GET"], {}, "Django URLconf"),
+        ("/items/", ["GET"], {}, "Django URLconf"),
+        ("/items/{item_id}/", ["GET"], {"item_id": "int"}, "Django URLconf"),
+    ]
+
+
+def test_suggestions_when_no_path_answers(probe: Prober) -> None:
+    found = probe("flask_fn:app", paths=["/nope"], routes=True, suggest=True)
+    assert statuses(found) == {"/nope": "404"}
+    suggested = {p: c.describe() for p, c in found.suggestions.items()}
+    assert suggested == {"/healthz": "200", "/shop/about": "200", "/shop/broken": "500"}
+    answered = probe("flask_fn:app", paths=["/healthz"], routes=True, suggest=True)
+    assert answered.suggestions == {}  # /healthz answered: nothing to suggest

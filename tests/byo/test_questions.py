@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from estimator.preflight.init import InitRequest
-from estimator.preflight.questions import ask_missing
+from estimator.onboard.describe import InitRequest
+from estimator.onboard.questions import ask_missing
 from tests.byo.conftest import APPS_DIR
 
 
@@ -31,8 +31,9 @@ def test_defaults_come_from_the_project_files() -> None:
     assert request.requirements == [Path("requirements.txt")]
     assert request.env == {"DJANGO_SETTINGS_MODULE": "inventory.settings"}
     assert request.setup == [["python", "manage.py", "migrate", "--noinput"]]
-    assert request.health_path is None  # auto: init finds one that answers 200
-    assert request.paths == ["/"]
+    assert request.health_path is None  # auto: init finds one that answers 2xx
+    assert request.paths is None  # auto: from the app's routes
+    assert not request.openapi
     assert request.output == Path("scenario.toml")
     assert "Project directory" not in " ".join(q for q, _ in ask.asked)
 

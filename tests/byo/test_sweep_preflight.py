@@ -12,8 +12,8 @@ import pytest
 
 from estimator.interpreters import ResolvedVariant
 from estimator.measure import CellSpec, RunResult, cell_key
-from estimator.preflight import PreflightResult, preflight
-from estimator.preflight import check as check_module
+from estimator.onboard import PreflightResult, preflight
+from estimator.onboard import preflight_check as check_module
 from estimator.scenario import AppSpec, Scenario, ServerConfig
 from estimator.store.runs import Store
 from estimator.sweep import PlannedCell, SweepObserver, plan_sweep, run_sweep

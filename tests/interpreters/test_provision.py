@@ -10,6 +10,7 @@ import sys
 import threading
 import zipfile
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -207,6 +208,19 @@ def test_venv_and_pip_when_uv_is_absent(
     finally:
         procs.stop(proc)
     assert str(env.path) in out.decode()  # the moved script runs from its final place
+
+
+@pytest.mark.parametrize("installer", ["uv", "pip"])
+def test_a_pyproject_as_requirements_with_either_installer(
+    variant: ResolvedVariant, tmp_path: Path, offline: Path, installer: Literal["uv", "pip"]
+) -> None:
+    """pip reads requirement files only: its `[project] dependencies` are given to it."""
+    project = tmp_path / "app"
+    project.mkdir()
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "app"\nversion = "1"\ndependencies = ["tinypkg<2"]\n')
+    env = provision(variant, RequirementSet(files=[pyproject]), cache=tmp_path, installer=installer)
+    assert env.packages["tinypkg"] == "1.0"
 
 
 def test_parse_freeze() -> None:

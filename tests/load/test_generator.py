@@ -98,6 +98,8 @@ def test_closed_loop_and_fixed_rate_phases(server: tuple[str, int], tmp_path: Pa
         names = {e.name: e for e in closed.endpoints}
         assert set(names) == {"/", "/fail"}
         assert names["/fail"].failures == names["/fail"].requests
+        assert names["/fail"].statuses == {"5xx": names["/fail"].requests}
+        assert names["/"].statuses == {"2xx": names["/"].requests}
         assert sum(f.count for f in closed.failure_reasons) == closed.failures
         assert all("500" in f.reason for f in closed.failure_reasons)
         assert closed.generator_cpu[0] > 0
@@ -111,6 +113,23 @@ def test_closed_loop_and_fixed_rate_phases(server: tuple[str, int], tmp_path: Pa
         assert not psutil.pid_exists(pid)
     assert _drivers() == before
     assert (tmp_path / "locust-0.log").read_text()  # locust's noise went to the log
+
+
+@pytest.mark.integration
+def test_even_tasks_ignore_the_weights(server: tuple[str, int], tmp_path: Path) -> None:
+    """A check (preflight) reaches every task: '/fail' is 1 in 10 by weight, 1 in 2 in a
+    phase with even tasks; the next phase has the weights again."""
+    url, _ = server
+    with load_generator(
+        LOCUSTFILES / "mixed.py", url, cpus=GENERATOR_CPUS, run_dir=tmp_path
+    ) as gen:
+        spec = PhaseSpec(name="check", kind="warmup", duration_s=1.0, users=2, even_tasks=True)
+        even = gen.run_phase(spec)
+        weighted = gen.run_phase(spec.model_copy(update={"name": "mix", "even_tasks": False}))
+    for phase, low, high in ((even, 0.3, 0.7), (weighted, 0.02, 0.25)):
+        names = {e.name: e.requests for e in phase.endpoints}
+        assert phase.requests > 40
+        assert low < names.get("/fail", 0) / phase.requests < high
 
 
 @pytest.mark.integration

@@ -114,3 +114,24 @@ def test_a_late_driver_is_rated_over_the_time_it_sent_load() -> None:
     assert phase.throughput_rps == pytest.approx(10 + 10)
     assert phase.start_lag_s == 1.0
     assert phase.requests == 30
+
+
+def test_status_classes_per_endpoint_survive_the_merge() -> None:
+    def driver(rows: list[tuple[str, int | None, str | None]]) -> DriverPhase:
+        rec = PhaseRecorder("s", start=0.0, duration=3.0, users=1)
+        for name, status, err in rows:
+            rec.record(0.5, "GET", name, 1.0, err, status=status)
+        return rec.finish(cpu_s=0.0, start_lag_s=0.0)
+
+    a = driver([("/", 200, None), ("/", 302, None), ("/x", 404, "e"), ("/x", None, "refused")])
+    b = driver([("/", 204, None), ("/x", 503, "e")])
+    assert {e.name: e.statuses for e in a.endpoints} == {
+        "/": {"2xx": 1, "3xx": 1},
+        "/x": {"4xx": 1, "none": 1},
+    }
+    spec = PhaseSpec(name="s", kind="steady", duration_s=3.0)
+    phase = merge_phase(spec, [a, b], started_at=0.0)
+    assert {e.name: e.statuses for e in phase.endpoints} == {
+        "/": {"2xx": 2, "3xx": 1},
+        "/x": {"4xx": 1, "none": 1, "5xx": 1},
+    }

@@ -244,7 +244,7 @@ def test_ready_timeout(
 ) -> None:
     app = AppSpec(name="slow", directory=APPS_DIR, wsgi="never_ready:app")
     expected = (
-        r"did not answer 200 on http://127\.0\.0\.1:\d+/healthz within 1 s \(last: 503\); "
+        r"did not answer 2xx on http://127\.0\.0\.1:\d+/healthz within 1 s \(last: 503\); "
         r"raise ready_timeout if it is just slow; log: "
     )
     config = ServerConfig(kind="gunicorn-sync")
