@@ -223,7 +223,8 @@ class EnvBuild:
         console scripts such as `alembic` are the app's), with the app's variables and a
         minimal environment otherwise (`estimator.redact.child_env`, plus `pass_env`)."""
         path = os.pathsep.join([str(Path(self.python).parent), os.environ.get("PATH", os.defpath)])
-        base = child_env(self.req.pass_env)
+        # unbuffered: the log holds output and errors in the order they were written
+        base = {**child_env(self.req.pass_env), "PYTHONUNBUFFERED": "1"}
         return {**base, "VIRTUAL_ENV": str(self.tmp), "PATH": path, **self.req.setup_env}
 
     def _freeze(self) -> str:
