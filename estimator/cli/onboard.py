@@ -184,7 +184,7 @@ def _ask(question: str, default: str) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     out = console()
     request = _request(args)
-    if sys.stdin.isatty() and not args.no_input:
+    if sys.stdin is not None and sys.stdin.isatty() and not args.no_input:
         request = ask_missing(request, _ask)
     result = init_app(request, progress=lambda msg: out.print(f"[dim]… {escape(msg)}[/]"))
     _print_init(result, out)
