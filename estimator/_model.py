@@ -8,3 +8,10 @@ class Model(BaseModel):
     JSON is an error, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputModel(Model):
+    """What a user writes (scenario, traffic, assumptions): also no `inf`/`nan`, which JSON
+    can't carry (stored as null, a stored run would no longer read back)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)

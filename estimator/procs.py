@@ -175,6 +175,35 @@ def running(
         stop(proc, timeout=stop_timeout)
 
 
+def marked(name: str, value: str) -> list[psutil.Process]:
+    """Live processes (other than this one) whose environment has `name=value`: the ones
+    started for a run, even those that daemonized out of its process group."""
+    found = []
+    for p in psutil.process_iter():
+        if p.pid == os.getpid():
+            continue
+        try:
+            if p.environ().get(name) == value:
+                found.append(p)
+        except (psutil.Error, OSError):
+            continue  # gone, a zombie, or not ours to read
+    return found
+
+
+def stop_marked(name: str, value: str, timeout: float = 5.0) -> list[int]:
+    """SIGTERM, then SIGKILL, every process `marked(name, value)`; their PIDs."""
+    found = marked(name, value)
+    for p in found:
+        with contextlib.suppress(psutil.Error):
+            p.terminate()
+    _, alive = psutil.wait_procs(found, timeout=timeout)
+    for p in alive:
+        with contextlib.suppress(psutil.Error):
+            p.kill()
+    psutil.wait_procs(alive, timeout=timeout)
+    return [p.pid for p in found]
+
+
 def describe_exit(code: int | None) -> str:
     """'exit code 3' or 'killed by SIGSEGV'."""
     if code is None:

@@ -50,6 +50,7 @@ from estimator.measure import (
 )
 from estimator.onboard import PreflightResult
 from estimator.scenario import Scenario
+from estimator.serve.options import check_server_args
 from estimator.store.runs import Store
 
 
@@ -110,6 +111,8 @@ def plan_sweep(
     retry_failed: bool = False,
     interpreters: list[Interpreter] | None = None,
 ) -> SweepPlan:
+    for server in scenario.servers:  # a refused server option stops the run before it starts
+        check_server_args(server.kind, server.extra_args)
     found = discover() if interpreters is None else interpreters
     vplan = plan_variants(scenario.variants, found)
     by_name = {rv.name: rv for rv in vplan.resolved}

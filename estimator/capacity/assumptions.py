@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from estimator._model import Model
+from estimator._model import InputModel, Model
 from estimator.capacity.cpudata import Benchmark
 from estimator.capacity.errors import CapacityError
 from estimator.capacity.hardware import VcpuRule, host_vcpu_rule
@@ -30,10 +30,10 @@ from estimator.store.summary import ConfigSummary
 WorkersRule = Literal["per-cpu", "gunicorn", "fixed"]
 
 
-class Assumptions(Model):
+class Assumptions(InputModel):
     target_utilization: float = Field(
         0.65,
-        gt=0,
+        ge=0.01,
         le=1,
         description="share of an instance's capacity planned for at the hour's mean rate: "
         "headroom for bursts inside the hour and queueing (M/M/c response time climbs "
@@ -68,7 +68,8 @@ class Assumptions(Model):
     )
     cpu_speed: float = Field(
         1.0,
-        gt=0,
+        ge=0.01,
+        le=100,
         description="speed of a target core relative to a measuring-host core (>1: faster) for "
         "targets with no speed set by hand, calibrated or published",
     )
@@ -99,12 +100,14 @@ class Assumptions(Model):
     worker_cpu_max: float = Field(
         1.0,
         gt=0,
+        le=1024,
         description="CPUs one worker process can use: 1 with the GIL; raise for free-threaded "
         "builds whose threads run in parallel",
     )
     os_reserve_gib: float = Field(
         0.5,
         ge=0,
+        le=1024,
         description="memory for the OS, agents and page cache on an instance (a minimal Linux "
         "AMI with an SSM/monitoring agent idles at a few hundred MiB)",
     )
@@ -118,6 +121,7 @@ class Assumptions(Model):
     memory_headroom: float = Field(
         0.10,
         ge=0,
+        le=10,
         description="added to measured worker and shared memory: runs last minutes, long-lived "
         "workers grow (caches, fragmentation)",
     )
@@ -127,17 +131,22 @@ class Assumptions(Model):
         "(keeps the measured config's shape); 'gunicorn' = 2 × vCPUs + 1; 'fixed' = workers_fixed",
     )
     workers_fixed: int | None = Field(
-        None, ge=1, description="workers per instance or task when workers_rule = 'fixed'"
+        None,
+        ge=1,
+        le=10_000,
+        description="workers per instance or task when workers_rule = 'fixed'",
     )
     redundancy: int = Field(
         1,
         ge=0,
+        le=1000,
         description="instances added to what the load needs (N+1): losing one instance or an "
         "availability zone's worth must not breach the SLO",
     )
     min_instances: int = Field(
         1,
         ge=1,
+        le=100_000,
         description="fewest instances the load may need before redundancy; with redundancy 1 "
         "the smallest fleet is 2 (two zones), the usual minimum for a stateless service",
     )
@@ -162,6 +171,7 @@ class Assumptions(Model):
     lambda_concurrency_limit: int = Field(
         1000,
         ge=1,
+        le=10_000_000,
         description="concurrent executions allowed per region (AWS default account quota); a "
         "plan above it is flagged",
     )
@@ -169,9 +179,9 @@ class Assumptions(Model):
     @field_validator("cpu_speed_overrides")
     @classmethod
     def _speeds(cls, v: dict[str, float]) -> dict[str, float]:
-        bad = {k: s for k, s in v.items() if not s > 0}
+        bad = {k: s for k, s in v.items() if not 0.01 <= s <= 100}
         if bad:
-            raise ValueError(f"speeds must be > 0, got {bad}")
+            raise ValueError(f"speeds must be from 0.01 to 100, got {bad}")
         return v
 
     @model_validator(mode="after")
@@ -288,6 +298,8 @@ def _parse_value(raw: str) -> Any:
         return json.loads(raw)
     except json.JSONDecodeError:
         return raw
+    except RecursionError:
+        raise CapacityError(f"assumption value {raw[:40]!r}…: nested too deeply") from None
 
 
 def _parse_curve(raw: str) -> QuotaCurve:
@@ -296,7 +308,7 @@ def _parse_curve(raw: str) -> QuotaCurve:
         q, sep, r = part.partition(":")
         try:
             points.append(QuotaPoint(quota=float(q), ratio=float(r)))
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, OverflowError):
             raise CapacityError(
                 f"quota_curve point '{part}': expected quota:ratio with both > 0, "
                 "e.g. quota_curve=0.25:0.19,0.5:0.42,1:1"

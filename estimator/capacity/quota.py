@@ -13,14 +13,14 @@ from collections.abc import Iterable, Sequence
 
 from pydantic import Field, field_validator
 
-from estimator._model import Model
+from estimator._model import InputModel, Model
 from estimator.capacity.errors import CapacityError
 from estimator.store.summary import ConfigSummary
 
 
-class QuotaPoint(Model):
-    quota: float = Field(gt=0, description="CPU quota, in CPUs")
-    ratio: float = Field(gt=0, description="throughput at this quota ÷ on one full CPU")
+class QuotaPoint(InputModel):
+    quota: float = Field(gt=0, le=1024, description="CPU quota, in CPUs")
+    ratio: float = Field(gt=0, le=1024, description="throughput at this quota ÷ on one full CPU")
 
 
 class QuotaCurve(Model):

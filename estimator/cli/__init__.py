@@ -6,6 +6,7 @@ exceptions into one-line messages and exit codes:
 
 - 0 success, 1 the command ran but reports a failure (e.g. a diff over its threshold),
 - 2 bad input or an environment problem (`EstimatorError`), 130 interrupted,
+- 70 an internal error (a bug): one line, the traceback written to a file it names.
 - 141 (128 + SIGPIPE, as a Unix tool killed by it) whoever read the output stopped reading
   (`estimator runs | head`): no traceback, no message, whatever the command.
 """
@@ -26,6 +27,7 @@ from pydantic import ValidationError
 
 from estimator import __version__
 from estimator.errors import EstimatorError, describe_validation_error
+from estimator.escape import plain_text
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -62,6 +64,20 @@ class Interrupted(KeyboardInterrupt):
 
 def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signal.Signals(signum).name)
+
+
+def _save_traceback() -> str:
+    """The current exception's traceback in a private file (0600); its path."""
+    import tempfile
+    import traceback
+
+    try:
+        fd, name = tempfile.mkstemp(prefix="estimator-error-", suffix=".txt")
+        with os.fdopen(fd, "w") as f:
+            f.write(traceback.format_exc())
+    except OSError:
+        return "(could not be written)"
+    return name
 
 
 EXIT_OUTPUT_CLOSED = 128 + signal.SIGPIPE
@@ -118,6 +134,16 @@ def _main(argv: Sequence[str] | None) -> int:
     except (KeyboardInterrupt, Interrupted):
         print("estimator: interrupted; finished results are kept", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        raise  # `main` decides: the reader went away, or a bug
+    except Exception as exc:  # a bug: one line and where the traceback is, not 40 lines
+        where = _save_traceback()
+        print(
+            f"estimator: internal error (a bug, please report it): {type(exc).__name__}: "
+            f"{plain_text(exc)[:300]}; traceback in {where}",
+            file=sys.stderr,
+        )
+        return 70
     finally:
         for s, h in previous.items():
             signal.signal(s, h)

@@ -14,15 +14,17 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from estimator.escape import rich_text as esc
 from estimator.measure import RunResult
 from estimator.sweep import PlannedCell, SweepObserver, SweepPlan
 
 
 def describe_result(result: RunResult) -> str:
-    label = result.cell.label
+    label = esc(result.cell.label)
     seconds = result.ended_at - result.started_at
     if result.status != "ok":
-        return f"[red]✗[/] {label}: {result.status} ({result.failure_stage}): {result.failure}"
+        why = esc(f"{result.status} ({result.failure_stage}): {result.failure}")
+        return f"[red]✗[/] {label}: {why}"
     cap = result.capacity
     parts = []
     cost = [w.cpu_s_per_request for w in result.cost if w.cpu_s_per_request is not None]
@@ -35,14 +37,14 @@ def describe_result(result: RunResult) -> str:
         bound = "≥ " if cap.lower_bound else ""
         parts.append(f"capacity {bound}{cap.capacity_rps:,.0f} req/s (p95 {cap.p95_ms:.0f} ms)")
     elif cap is not None:
-        parts.append(f"no rate met the SLO ({cap.detail})")
+        parts.append(esc(f"no rate met the SLO ({cap.detail})"))
     mem = [w.server.worker_uss_mib for w in result.cost if w.server and w.server.worker_uss_mib]
     if mem:
         parts.append(f"USS {sorted(mem)[len(mem) // 2]:.0f} MiB/worker")
     if result.stop_reason not in (None, "target"):
         parts.append(f"[yellow]stopped: {result.stop_reason}[/]")
     if result.not_ranked_reason:
-        parts.append(f"[yellow]not ranked: {result.not_ranked_reason}[/]")
+        parts.append(f"[yellow]not ranked: {esc(result.not_ranked_reason)}[/]")
     warn = f" [yellow]({len(result.warnings)} warning(s))[/]" if result.warnings else ""
     return f"[green]✓[/] {label}: {', '.join(parts)} [{seconds:.0f} s]{warn}"
 
@@ -76,11 +78,11 @@ class RichObserver(SweepObserver):
 
     def cell_started(self, index: int, planned: PlannedCell) -> None:
         assert self.task is not None
-        self.progress.update(self.task, description=f"{planned.cell.label}: starting")
+        self.progress.update(self.task, description=f"{esc(planned.cell.label)}: starting")
 
     def phase(self, planned: PlannedCell, phase: str) -> None:
         assert self.task is not None
-        self.progress.update(self.task, description=f"{planned.cell.label}: {phase}")
+        self.progress.update(self.task, description=esc(f"{planned.cell.label}: {phase}"))
 
     def cell_finished(self, index: int, result: RunResult) -> None:
         assert self.task is not None

@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from estimator.capacity import load_traffic
-from estimator.cli._common import add_results_arg, console, open_store, results_path
+from estimator.cli._common import (
+    add_results_arg,
+    check_output,
+    console,
+    open_store,
+    results_path,
+    warn_unreadable,
+    write_output,
+)
 from estimator.cli.pricing import add_override_args
 from estimator.errors import ConfigError
 from estimator.estimate import (
@@ -26,9 +34,9 @@ from estimator.estimate import (
     profile_traffic,
 )
 from estimator.pricing import normalize_arch, normalize_purchase
-from estimator.pricing.catalog import parse_price
+from estimator.pricing.catalog import parse_percent, parse_price
 from estimator.pricing.overrides import parse_discount
-from estimator.report import FORMATS, ReportError, diff_reports, load_report, render
+from estimator.report import FORMATS, diff_reports, load_report, render
 from estimator.report.terminal import print_diff, print_report
 from estimator.store.summarize import summarize
 
@@ -132,8 +140,10 @@ def generated_at() -> datetime:
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), UTC)
-        except ValueError:
-            raise ConfigError(f"SOURCE_DATE_EPOCH = {epoch!r}: give whole seconds") from None
+        except (ValueError, OverflowError, OSError):
+            raise ConfigError(
+                f"SOURCE_DATE_EPOCH = {epoch!r}: give whole seconds since 1970 (before year 9999)"
+            ) from None
     return datetime.now(UTC)
 
 
@@ -142,6 +152,7 @@ def run_estimate(args: argparse.Namespace) -> EstimateReport:
     with open_store(args) as store:
         runs = store.results()
     path = results_path(args)
+    warn_unreadable(store.unreadable, path)
     if not runs:
         raise EstimateError(
             f"no successful runs in {path}; measure first with `estimator run quick` (the "
@@ -176,14 +187,13 @@ def _format(args: argparse.Namespace) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     fmt = _format(args)
+    if args.output is not None:
+        check_output(args.output, results_path(args), force=args.force)
     text = render(run_estimate(args), fmt)
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    try:
-        args.output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ReportError(f"cannot write {args.output}: {exc.strerror}; pick another -o") from None
+    write_output(args.output, text)
     print(f"wrote the {fmt} report to {args.output}")
     return 0
 
@@ -191,7 +201,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     threshold = None
     if args.fail_above is not None:
-        threshold = parse_price(str(args.fail_above).rstrip("%"), "--fail-above (%)")
+        threshold = parse_percent(args.fail_above, "--fail-above (%)")
     base, head = load_report(args.base), load_report(args.head)
     d = diff_reports(
         base, head, threshold_pct=threshold, base_name=str(args.base), head_name=str(args.head)
@@ -228,6 +238,11 @@ def register(sub: Any) -> None:
         help="default: from -o's extension, else md",
     )
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: stdout")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite -o even when it is an SQLite database (never the results store itself)",
+    )
     p.set_defaults(handler=cmd_report)
 
     p = sub.add_parser(

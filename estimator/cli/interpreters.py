@@ -12,6 +12,7 @@ from rich.table import Table
 
 from estimator.cli._common import console
 from estimator.errors import InterpreterError
+from estimator.escape import rich_text
 from estimator.interpreters import plan_variants, runnable_variants, scan
 from estimator.interpreters.install import (
     InstallOptions,
@@ -52,7 +53,7 @@ def _list(args: argparse.Namespace) -> int:
         jit = "-"
         if f.jit_available:
             jit = "on" if f.jit_enabled_default else "built in, off"
-        table.add_row(
+        cells = (
             f.implementation,
             f.version + (f" (PyPy {f.pypy_version})" if f.pypy_version else ""),
             str(i.path),
@@ -63,6 +64,7 @@ def _list(args: argparse.Namespace) -> int:
             f"{_yes(f.pgo)}/{_yes(f.lto)}",
             ", ".join(variants) or "-",
         )
+        table.add_row(*map(rich_text, cells))
     # a pipe or a file gets whole lines (paths are long); a terminal gets its width
     console(width=400).print(table)
     for s in found.skipped:

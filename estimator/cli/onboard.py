@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from estimator.cli._common import console
+from estimator.cli._common import console, seconds
 from estimator.errors import ConfigError
 from estimator.interpreters import discover, plan_variants
 from estimator.onboard import PreflightResult, first_cells, preflight
@@ -99,7 +99,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--variants", help="comma-separated; default: the scenario's")
     p.add_argument(
         "--ready-timeout",
-        type=float,
+        type=seconds,
         default=READY_TIMEOUT_S,
         metavar="S",
         help=f"how long a server may take to answer (default {READY_TIMEOUT_S:g})",
@@ -133,6 +133,20 @@ def _env(pairs: list[str], django: str | None) -> dict[str, str]:
     return env
 
 
+def _argv(command: str) -> list[str]:
+    """A --setup command split like a shell would (no shell runs it)."""
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise ConfigError(
+            f"--setup {command!r}: {exc} (a quote is not closed); quote the whole command once, "
+            'e.g. --setup "python manage.py migrate"'
+        ) from None
+    if not argv:
+        raise ConfigError("--setup '': give a command, e.g. --setup 'python manage.py migrate'")
+    return argv
+
+
 def _list(text: str | None) -> list[str] | None:
     return None if text is None else [p.strip() for p in text.split(",") if p.strip()]
 
@@ -146,7 +160,7 @@ def _request(args: argparse.Namespace) -> InitRequest:
         requirements=args.requirements,
         packages=args.package,
         env=_env(args.env, args.django_settings),
-        setup=[shlex.split(cmd) for cmd in args.setup],
+        setup=[_argv(cmd) for cmd in args.setup],
         health_path=args.health,
         locustfile=args.locustfile,
         paths=_list(args.paths),
@@ -170,7 +184,7 @@ def _ask(question: str, default: str) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     out = console()
     request = _request(args)
-    if sys.stdin.isatty() and not args.no_input:
+    if sys.stdin is not None and sys.stdin.isatty() and not args.no_input:
         request = ask_missing(request, _ask)
     result = init_app(request, progress=lambda msg: out.print(f"[dim]… {escape(msg)}[/]"))
     _print_init(result, out)

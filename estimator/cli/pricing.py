@@ -14,6 +14,7 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from estimator.cli._common import console
+from estimator.escape import rich_text
 from estimator.money import cents
 from estimator.pricing import MissingPrices, PriceListing, load_catalog, price_listing
 from estimator.pricing.missing import compact_types
@@ -82,8 +83,8 @@ def _render(listing: PriceListing) -> None:
         if it.list_usd_per_hour is not None:
             hourly += f" (list {_exact(it.list_usd_per_hour)})"
         table.add_row(
-            name,
-            it.region,
+            rich_text(name),
+            rich_text(it.region),
             it.arch,
             it.cpu_vendor,
             str(it.vcpu),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import time
 
@@ -13,9 +14,11 @@ from estimator._model import Model
 from estimator.cli._common import add_results_arg, console, open_store, results_path
 from estimator.cli._progress import RichObserver, describe_result
 from estimator.cli.onboard import print_preflight
+from estimator.escape import rich_text as esc
 from estimator.onboard import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
 from estimator.store.compare import compare_configs
+from estimator.store.lock import save_pending, writer_lock
 from estimator.store.runs import RunRow, Store
 from estimator.sweep import PlannedCell, SweepPlan, plan_sweep, run_sweep
 
@@ -124,20 +127,27 @@ def _summary(plan: SweepPlan, store: Store, args: argparse.Namespace) -> RunSumm
 def cmd_run(args: argparse.Namespace) -> int:
     out = console(stderr=args.json)  # --json: stdout holds the JSON alone
     scenario = load_scenario(args.scenario)
-    with Store(results_path(args)) as store:
+    path = results_path(args)
+    with contextlib.ExitStack() as stack:
+        if not args.dry_run:
+            stack.enter_context(writer_lock(path))
+        store = stack.enter_context(Store(path))
+        if not args.dry_run:
+            for run_id in save_pending(store):
+                out.print(f"saved run {esc(run_id)}, kept aside by an earlier run")
         plan = plan_sweep(scenario, store, force=args.force, retry_failed=args.retry_failed)
         summary = _summary(plan, store, args)
         out.print(
-            f"scenario [bold]{scenario.name}[/]: {len(plan.cells)} cells "
+            f"scenario [bold]{esc(scenario.name)}[/]: {len(plan.cells)} cells "
             f"({len(plan.to_run)} to run, {len(plan.cells) - len(plan.to_run)} already done); "
-            f"variants: {', '.join(v.name for v in plan.variants) or 'none'}; "
-            f"results: {store.path}"
+            f"variants: {esc(', '.join(v.name for v in plan.variants) or 'none')}; "
+            f"results: {esc(store.path)}"
         )
         for line in [*plan.missing, *plan.skipped_pairs, *plan.warnings]:
-            out.print(f"  [yellow]note:[/] {line}")
+            out.print(f"  [yellow]note:[/] {esc(line)}")
         if args.dry_run:
             for c in plan.cells:
-                out.print(f"  {'done ' if c.done else 'to run'} {c.cell.label}")
+                out.print(f"  {'done ' if c.done else 'to run'} {esc(c.cell.label)}")
             if args.json:
                 print(summary.model_dump_json(indent=2))
             return 0
@@ -176,6 +186,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if report.interrupted:
         out.print("interrupted: finished cells are kept; run the same command to resume")
         return 130
+    if report.failed:
+        out.print(
+            f"[red]{len(report.failed)} of {len(report.ran)} cells failed[/]: see the lines "
+            "above; `estimator runs --status failed` lists them, `--retry-failed` runs them again"
+        )
+        return 1
     return 0
 
 
@@ -185,7 +201,8 @@ class _Observer(RichObserver):
     def preflight_started(self, planned: PlannedCell) -> None:
         assert self.task is not None
         cell = planned.cell
-        self.progress.update(self.task, description=f"preflight {cell.variant} × {cell.app.name}")
+        what = esc(f"{cell.variant} × {cell.app.name}")
+        self.progress.update(self.task, description=f"preflight {what}")
 
     def preflight_finished(self, result: PreflightResult) -> None:
         print_preflight(result, self.progress.console)
@@ -199,7 +216,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
         return 0
     out = console()
     if not rows:
-        out.print(f"no runs in {results_path(args)}; `estimator run quick` measures the samples")
+        out.print(
+            f"no runs in {esc(results_path(args))}; `estimator run quick` measures the samples"
+        )
         return 0
     table = Table(header_style="bold")
     for col in (
@@ -225,19 +244,9 @@ def cmd_runs(args: argparse.Namespace) -> int:
         cpu = "" if r.cpu_s_per_request is None else f"{r.cpu_s_per_request * 1000:.2f}"
         status = r.status if r.status == "ok" else f"{r.status}: {r.failure or ''}"[:80]
         started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started_at))
-        table.add_row(
-            r.id,
-            started,
-            r.app,
-            r.variant,
-            r.server,
-            str(r.repetition + 1),
-            status,
-            cap,
-            cpu,
-            "" if r.rounds is None else str(r.rounds),
-            r.stop_reason or "",
-        )
+        cells = (r.id, started, r.app, r.variant, r.server, str(r.repetition + 1), status)
+        rounds = "" if r.rounds is None else str(r.rounds)
+        table.add_row(*map(esc, cells), cap, cpu, rounds, r.stop_reason or "")
     out.print(table)
     return 0
 
@@ -250,16 +259,18 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     out = console()
     out.print(describe_result(result))
-    out.print(f"run dir: {result.run_dir}")
+    out.print(f"run dir: {esc(result.run_dir)}")
     if result.launch is not None and result.launch.server_versions:
         versions = result.launch.server_versions.items()
-        out.print("server packages: " + ", ".join(f"{name} {v}" for name, v in sorted(versions)))
+        out.print(
+            "server packages: " + esc(", ".join(f"{name} {v}" for name, v in sorted(versions)))
+        )
     if result.batch_id:
         others = [k for k in result.batch_members if k != result.config_key]
         out.print(
             f"batch {result.batch_id}: {result.rounds} rounds beside {len(others)} other "
             f"configuration(s); arrivals: {result.arrivals}; "
-            f"{result.stop_detail or 'stop reason not recorded'}"
+            + esc(result.stop_detail or "stop reason not recorded")
         )
     table = Table(header_style="bold", title="windows")
     for col in (
@@ -279,7 +290,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     for p in result.phases:
         lat = p.load.latency
         table.add_row(
-            p.load.name,
+            esc(p.load.name),
             "" if p.round is None else str(p.round),
             "closed" if p.load.target_rate is None else f"{p.load.target_rate:.0f}",
             f"{p.load.throughput_rps:.0f}",
@@ -297,7 +308,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         )
     out.print(table)
     for w in [*result.warnings, *result.mismatches]:
-        out.print(f"[yellow]warning:[/] {w}")
+        out.print(f"[yellow]warning:[/] {esc(w)}")
     return 0
 
 
@@ -312,7 +323,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(result.model_dump_json(indent=2))
         return 0
     out = console()
-    out.print(f"A = {result.a}\nB = {result.b}")
+    out.print(f"A = {esc(result.a)}\nB = {esc(result.b)}")
     table = Table(header_style="bold")
     for col in ("metric", "A mean", "B mean", "B/A", "verdict"):
         table.add_column(col)
@@ -320,7 +331,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         mean_a, mean_b = sum(m.a) / len(m.a), sum(m.b) / len(m.b)
         ratio = "" if m.ratio is None else f"{m.ratio:.3f}"
         table.add_row(
-            f"{m.metric} ({m.unit})", f"{mean_a:,.2f}", f"{mean_b:,.2f}", ratio, m.verdict
+            esc(f"{m.metric} ({m.unit})"), f"{mean_a:,.2f}", f"{mean_b:,.2f}", ratio, esc(m.verdict)
         )
     out.print(table)
     return 0

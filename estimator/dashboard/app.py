@@ -17,6 +17,7 @@ import streamlit as st
 
 from estimator.dashboard import state
 from estimator.errors import EstimatorError
+from estimator.escape import streamlit_text as esc
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
@@ -52,5 +53,5 @@ else:
     ]
 page = st.navigation(pages)
 state.sidebar(cat, snap, state.measured_slo(snap))
-st.sidebar.caption(f"Results: `{snap.path}` · {len(snap.rows)} runs")
+st.sidebar.caption(f"Results: {esc(snap.path)} · {len(snap.rows)} runs")
 page.run()

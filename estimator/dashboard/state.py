@@ -13,6 +13,7 @@ import streamlit as st
 from estimator import paths
 from estimator.capacity import TrafficProfile
 from estimator.errors import EstimatorError
+from estimator.escape import streamlit_text as esc
 from estimator.estimate import EstimateReport
 from estimator.measure import RunResult
 from estimator.pricing import Catalog, load_catalog
@@ -70,7 +71,7 @@ def series(run_id: str) -> pd.DataFrame:
 
 def fail(exc: EstimatorError) -> NoReturn:
     """One line naming the problem and the fix, never a traceback; then stop this run."""
-    st.error(exc.message, icon=":material/error:")
+    st.error(esc(exc.message), icon=":material/error:")
     st.stop()
 
 
@@ -159,7 +160,7 @@ def _traffic_inputs(d: whatif.WhatIf, measured_slo_ms: float | None) -> None:
         )
         _, error = _uploaded()
         if error:
-            sb.error(error)
+            sb.error(esc(error))
     if measured_slo_ms is not None:
         sb.number_input(
             "SLO: p95 latency (ms)",
@@ -269,7 +270,7 @@ def cpu_sliders() -> list[speeds.CpuSlider]:
     try:
         return _cpu_sliders(str(path), signature(path), region, discount)
     except EstimatorError as exc:  # e.g. an unreadable calibration book: the pages say it too
-        st.sidebar.error(exc.message, icon=":material/error:")
+        st.sidebar.error(esc(exc.message), icon=":material/error:")
         return []
 
 
@@ -285,18 +286,18 @@ def _speed_inputs(sliders: list[speeds.CpuSlider]) -> None:
     )
     for s in sliders:
         box.slider(
-            s.label,
+            esc(s.label),
             min_value=speeds.SLIDER_MIN,
             max_value=speeds.SLIDER_MAX,
             value=s.speed,
             step=0.01,
             key=speed_key(s.key),
-            help=s.help,
+            help=esc(s.help),
         )
     rep, _ = report()
     if rep is not None:
         for line in speeds.flip_lines(rep):
-            box.caption(f"Flips: {line}")
+            box.caption(f"Flips: {esc(line)}")
 
 
 def _chosen_speeds() -> dict[str, float]:
@@ -385,9 +386,9 @@ def report(
 def no_report(exc: EstimatorError | None) -> None:
     """Say why there are no costs: a hint while an upload is awaited, else the error."""
     if isinstance(exc, whatif.UploadMissing):
-        st.info(exc.message, icon=":material/upload_file:")
+        st.info(esc(exc.message), icon=":material/upload_file:")
     else:
-        st.error(exc.message if exc else "no estimate", icon=":material/error:")
+        st.error(esc(exc.message) if exc else "no estimate", icon=":material/error:")
 
 
 @st.cache_data(max_entries=8, ttl=TTL_S, show_spinner=False)
@@ -404,4 +405,4 @@ def summaries() -> costs.Summaries:
 
 
 def inputs_caption(rep: EstimateReport) -> None:
-    st.caption(costs.inputs_line(rep))
+    st.caption(esc(costs.inputs_line(rep)))

@@ -15,6 +15,7 @@ for a bill that follows your traffic.
 from __future__ import annotations
 
 from estimator.capacity import TrafficProfile
+from estimator.capacity.traffic import MAX_RPS
 from estimator.estimate.errors import EstimateError
 
 # fmt: off
@@ -45,7 +46,10 @@ def profile_traffic(peak_rps: float, profile: str = DEFAULT_PROFILE) -> TrafficP
             f"traffic profile '{profile}' is unknown; use one of {', '.join(PROFILES)} "
             "or --traffic FILE with 24 hourly rates"
         )
-    if not peak_rps > 0:
-        raise EstimateError(f"--peak-rps = {peak_rps:g}: give the busiest hour's req/s, > 0")
+    if not 0 < peak_rps <= MAX_RPS:
+        raise EstimateError(
+            f"--peak-rps = {peak_rps:g}: give the busiest hour's req/s, > 0 and at most "
+            f"{MAX_RPS:,.0f}"
+        )
     traffic = TrafficProfile.from_fractions(peak_rps, list(fractions))
     return traffic.model_copy(update={"source": f"--peak-rps {peak_rps:g} --profile {profile}"})

@@ -30,6 +30,10 @@ class RequirementSet(Model):
         "is the environment's interpreter)",
     )
     workdir: Path | None = Field(None, description="where setup commands run")
+    pass_env: list[str] = Field(
+        default_factory=list,
+        description="names of estimator's environment variables the setup commands get",
+    )
     setup_env: dict[str, str] = Field(
         default_factory=dict,
         description="the app's environment variables, for the setup commands (which also get "

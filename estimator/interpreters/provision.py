@@ -27,6 +27,7 @@ from estimator.interpreters.envkey import environment_key
 from estimator.interpreters.variants import ResolvedVariant
 from estimator.interpreters.venvbuild import EnvBuild, relocate, venv_python
 from estimator.interpreters.worker_facts import hook_fingerprint
+from estimator.redact import redact_env
 from estimator.tools import find_uv
 
 MARKER = "estimator-env.json"
@@ -66,6 +67,13 @@ def _load_ready(final: Path) -> Environment | None:
     except (OSError, ValueError):
         return None
     return env if env.python.exists() else None
+
+
+def _recorded(env: Environment) -> Environment:
+    """The environment as its marker file records it: setup variables redacted."""
+    req = env.requirements
+    shown = req.model_copy(update={"setup_env": redact_env(req.setup_env)})
+    return env.model_copy(update={"requirements": shown})
 
 
 def provision(
@@ -110,7 +118,7 @@ def provision(
                 build_seconds=round(time.monotonic() - start, 2),
                 hook=hook_fingerprint(),
             )
-            (tmp / MARKER).write_text(env.model_dump_json(indent=2))
+            (tmp / MARKER).write_text(_recorded(env).model_dump_json(indent=2))
             if final.exists():  # a stale or broken one: out of the way, then remove
                 trash = envs / f".trash-{key}-{os.getpid()}"
                 final.rename(trash)

@@ -17,6 +17,7 @@ from estimator.interpreters.environment import Installer, RequirementSet
 from estimator.interpreters.install_errors import explain
 from estimator.interpreters.variants import ResolvedVariant
 from estimator.interpreters.worker_facts import FACTS_DIR_ENV, install_hook
+from estimator.redact import child_env
 
 _PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
 
@@ -27,9 +28,16 @@ def _run(
     cwd: Path,
     timeout: float,
     extra_env: Mapping[str, str] | None = None,
+    *,
+    minimal: bool = False,
 ) -> int:
-    env = dict(_clean_env(), UV_PYTHON_DOWNLOADS="never", NO_COLOR="1", PIP_NO_INPUT="1")
-    env.update(extra_env or {})
+    """`argv` logged to `log`; the installers get estimator's environment (indexes, proxies),
+    `minimal` (the user's setup commands) only `extra_env`."""
+    if minimal:
+        env = dict(extra_env or {})
+    else:
+        env = dict(_clean_env(), UV_PYTHON_DOWNLOADS="never", NO_COLOR="1", PIP_NO_INPUT="1")
+        env.update(extra_env or {})
     log.write("$ " + " ".join(map(str, argv)) + "\n")
     log.flush()
     with procs.running(argv, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT) as proc:
@@ -202,7 +210,7 @@ class EnvBuild:
             for argv in self.req.setup:
                 run = [self.python if i == 0 and a == "python" else a for i, a in enumerate(argv)]
                 cwd = self.req.workdir or self.tmp.parent
-                code = _run(run, log, cwd, self.timeout, self._setup_env())
+                code = _run(run, log, cwd, self.timeout, self._setup_env(), minimal=True)
                 if code != 0:
                     raise ProvisionError(
                         f"{self.resolved.name}: setup command {argv} failed "
@@ -212,9 +220,12 @@ class EnvBuild:
 
     def _setup_env(self) -> dict[str, str]:
         """Setup commands run in the new environment as if activated (its bin first on PATH:
-        console scripts such as `alembic` are the app's), with the app's variables."""
+        console scripts such as `alembic` are the app's), with the app's variables and a
+        minimal environment otherwise (`estimator.redact.child_env`, plus `pass_env`)."""
         path = os.pathsep.join([str(Path(self.python).parent), os.environ.get("PATH", os.defpath)])
-        return {"VIRTUAL_ENV": str(self.tmp), "PATH": path, **self.req.setup_env}
+        # unbuffered: the log holds output and errors in the order they were written
+        base = {**child_env(self.req.pass_env), "PYTHONUNBUFFERED": "1"}
+        return {**base, "VIRTUAL_ENV": str(self.tmp), "PATH": path, **self.req.setup_env}
 
     def _freeze(self) -> str:
         if self.installer == "uv":

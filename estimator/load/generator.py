@@ -38,6 +38,7 @@ from estimator.load.merge import merge_phase
 from estimator.load.models import PhaseLoad, PhaseSpec
 from estimator.load.pacing import DEFAULT_MAX_USERS, closed_loop_users, split, users_for_rate
 from estimator.load.protocol import DriverError, DriverPhase, DriverReady, PhaseCommand
+from estimator.redact import child_env
 
 READY_TIMEOUT_S = 60.0
 START_MARGIN_S = 0.05
@@ -252,10 +253,10 @@ def _start_driver(
     locustfile: Path,
     host: str,
     run_dir: Path,
+    pass_env: Sequence[str] = (),
 ) -> _DriverProcess:
     log_path = run_dir / f"locust-{index}.log"
-    env = dict(os.environ)
-    env.pop("LOCUST_SKIP_MONKEY_PATCH", None)
+    env = child_env(pass_env)  # the locustfile is the user's code: no credentials of ours
     with log_path.open("ab") as log:
         proc = procs.spawn(
             [python, "-m", "estimator.load.driver", "--locustfile", locustfile, "--host", host],
@@ -298,6 +299,7 @@ def load_generator(
     max_users: int = DEFAULT_MAX_USERS,
     python: str | os.PathLike[str] = sys.executable,
     wait: bool = True,
+    pass_env: Sequence[str] = (),
 ) -> Iterator[LoadGenerator]:
     """Start the drivers (one per CPU in `cpus` unless `processes` says otherwise), wait
     until each has loaded the locustfile (`wait=False`: the first phase or `wait_ready()`
@@ -306,7 +308,8 @@ def load_generator(
 
     `server_slots` (concurrent requests the server can hold; None for async) sizes
     closed-loop phases. Raises `ConfigError` for a bad host or a missing locustfile and
-    `LoadError` when a driver can't load it (the message has the file, line and error)."""
+    `LoadError` when a driver can't load it (the message has the file, line and error).
+    The drivers get a minimal environment (`estimator.redact.child_env`) plus `pass_env`."""
     host = check_host(host, allow_remote=allow_remote)
     locustfile = Path(locustfile).resolve()
     if not locustfile.is_file():
@@ -328,6 +331,7 @@ def load_generator(
                     locustfile=locustfile,
                     host=host,
                     run_dir=run_dir,
+                    pass_env=pass_env,
                 )
             )
         gen = LoadGenerator(

@@ -49,7 +49,7 @@ from estimator.measure.rounds import (
     stop_check,
     trend,
 )
-from estimator.measure.windows import run_window, warm_up, window_seed
+from estimator.measure.windows import check_any_success, run_window, warm_up, window_seed
 from estimator.sample.window import SamplerError
 
 LATENCY_GRACE = 0.25
@@ -149,6 +149,8 @@ class _Batch:
             def run(m: Member = m) -> None:
                 warm_up(m)
                 assert m.warmup is not None
+                assert m.server is not None
+                check_any_success([w.load for w in m.windows if w.load.kind == "warmup"], m.server)
                 if m.warmup.steady_rps <= 0:
                     raise LoadError(
                         f"no request succeeded during warm-up of {m.key}; see "

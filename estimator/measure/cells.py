@@ -50,8 +50,12 @@ def cell_key(cell: CellSpec) -> str:
     """Identity for resuming: changes when anything that shapes the measurement changes
     (app spec and its requirement files, locustfile content, load plan, SLO, CPU layout),
     not when the scenario is renamed."""
+    # which env values are shown and which names pass through don't shape the measurement,
+    # nor which apps a server config names
+    hidden = {"public_env", "pass_env"}
     payload = cell.model_dump(
-        mode="json", exclude={"scenario": True, "scenario_hash": True, "server": {"apps"}}
+        mode="json",
+        exclude={"scenario": True, "scenario_hash": True, "app": hidden, "server": {"apps"}},
     )
     payload["locustfile_sha256"] = _file_digest(cell.locustfile)
     payload["requirements_sha256"] = [

@@ -27,6 +27,7 @@ from estimator.measure.cells import CellSpec, cell_key
 from estimator.measure.latency import LatencyQueue
 from estimator.measure.models import MeasureStop, PhaseResult, RunResult
 from estimator.measure.rounds import relative_half_width
+from estimator.redact import private_dir, seal
 from estimator.sample import Sampler
 from estimator.serve import (
     RunningServer,
@@ -56,6 +57,7 @@ def requirement_set(cell: CellSpec, variant: ResolvedVariant) -> RequirementSet:
         specifiers=[*cell.app.packages, *servers],
         setup=cell.app.setup,
         workdir=cell.app.directory,
+        pass_env=cell.app.pass_env,
         # once per environment, not per run: variables naming the run's directory don't apply
         setup_env={k: v for k, v in cell.app.env.items() if "{run_dir}" not in v}
         if cell.app.setup
@@ -115,7 +117,7 @@ class Member:
         they stay up, idle between this configuration's windows, until `close()`."""
         assert self.python is not None, "provision() first"
         cell = self.cell
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.run_dir)
         placement = placement_for(cell.cpu)
         gen_cpus = cell.cpu.generator_cpus or generator_cpus(placement)
         self.fields["generator_cpus"] = gen_cpus
@@ -141,6 +143,7 @@ class Member:
                 run_dir=self.run_dir,
                 server_slots=cell.server.slots,
                 wait=False,
+                pass_env=cell.app.pass_env,
             )
         )
         self.server = stack.enter_context(
@@ -184,6 +187,8 @@ class Member:
         with contextlib.suppress(Exception):
             self.check_workers()
         self._stack.close()
+        if self.run_dir.is_dir():
+            seal(self.run_dir)  # owner-only: logs may hold what the app printed
 
     # -- figures ---------------------------------------------------------------------------
 

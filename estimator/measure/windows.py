@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from estimator.errors import LoadError
 from estimator.load import PhaseLoad, PhaseSpec, WarmupTracker
 from estimator.measure.member import Member, is_jit
 from estimator.measure.models import PhaseResult
 from estimator.sample.cpu import CpuAccount, CpuWindow, read_tree
+from estimator.serve import RunningServer
 
 WARMUP_SEED_OFFSET = 7_919
 
@@ -74,6 +76,23 @@ def run_window(
     )
     member.windows.append(result)
     return result
+
+
+def check_any_success(windows: Sequence[PhaseLoad], server: RunningServer) -> None:
+    """A warm-up in which every request failed (an app answering 500 to everything) is a
+    failed run, not a capacity: its reasons say why."""
+    total = sum(w.requests for w in windows)
+    if total and sum(w.failures for w in windows) == total:
+        reasons: dict[str, int] = {}
+        for w in windows:
+            for f in w.failure_reasons:
+                key = f"{f.method} {f.name}: {f.reason}"
+                reasons[key] = reasons.get(key, 0) + f.count
+        top = "; ".join(f"{k} ×{n}" for k, n in sorted(reasons.items(), key=lambda x: -x[1])[:3])
+        raise LoadError(
+            f"every request failed during warm-up ({total} of {total}: {top or 'no reason'}) "
+            f"against {server.url}; fix the app or the locustfile (see server.log)"
+        )
 
 
 def warm_up(member: Member, neighbours: Sequence[Member] = ()) -> None:

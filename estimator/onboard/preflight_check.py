@@ -254,7 +254,12 @@ def _load(
     loaded = False
     try:
         with load_generator(
-            cell.locustfile, url, cpus=cpus, run_dir=run_dir, server_slots=cell.server.slots
+            cell.locustfile,
+            url,
+            cpus=cpus,
+            run_dir=run_dir,
+            server_slots=cell.server.slots,
+            pass_env=cell.app.pass_env,
         ) as gen:
             loaded = True
             checks.append(f"locustfile loaded: {', '.join(gen.user_classes)}")

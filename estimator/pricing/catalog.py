@@ -58,15 +58,46 @@ def normalize_purchase(value: str) -> Purchase:
     raise ConfigError(f"unknown purchase option {value!r}: use one of {', '.join(PURCHASES)}")
 
 
-def parse_price(value: str | Decimal, what: str) -> Decimal:
-    """A non-negative exact price from user input ('0.05', '$0.05')."""
+MAX_PRICE = Decimal(1_000_000)
+"""Dollars an hour: above it a price is a typo (and `1e30` would overflow exact arithmetic)."""
+
+
+def _decimal(value: str | Decimal) -> Decimal | None:
     try:
-        price = Decimal(str(value).strip().lstrip("$"))
-    except InvalidOperation:
-        raise ConfigError(f"{what} = {value!r}: not a number; use dollars, e.g. 0.05") from None
-    if not price.is_finite() or price < 0:
-        raise ConfigError(f"{what} = {value!r}: use a non-negative amount in dollars, e.g. 0.05")
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+def parse_price(value: str | Decimal, what: str) -> Decimal:
+    """A non-negative exact price from user input ('0.05', '$0.05'), at most $1,000,000 and
+    to at most 12 decimal places."""
+    price = _decimal(str(value).strip().lstrip("$"))
+    if price is None:
+        raise ConfigError(f"{what} = {value!r}: not a number; use dollars, e.g. 0.05")
+    if price < 0 or price > MAX_PRICE:
+        raise ConfigError(
+            f"{what} = {value!r}: use an amount in dollars from 0 to {MAX_PRICE:,}, e.g. 0.05"
+        )
+    if price != 0 and price.as_tuple().exponent < -12:  # type: ignore[operator]
+        raise ConfigError(f"{what} = {value!r}: use at most 12 decimal places")
     return price
+
+
+def parse_percent(value: str | Decimal, what: str, *, below: int | None = None) -> Decimal:
+    """A percentage from user input ('12', '12.5', '12%'): from 0 up to `below` (exclusive)
+    or 1,000,000."""
+    pct = _decimal(str(value).strip().rstrip("%"))
+    top = Decimal(below if below is not None else 1_000_000)
+    if pct is None:
+        raise ConfigError(f"{what} = {value!r}: not a number; give a percentage, e.g. 12")
+    if pct < 0 or pct > top or (below is not None and pct == top):
+        limit = f"below {top}" if below is not None else f"at most {top:,}"
+        raise ConfigError(f"{what} = {value!r}: give a percentage from 0, {limit}, e.g. 12")
+    if pct != 0 and pct.as_tuple().exponent < -6:  # type: ignore[operator]
+        raise ConfigError(f"{what} = {value!r}: use at most 6 decimal places")
+    return pct
 
 
 def _unknown(kind: str, value: str, known: Iterable[str], hint: str = "") -> ConfigError:

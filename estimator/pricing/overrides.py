@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from estimator._model import Model
 from estimator.errors import ConfigError
-from estimator.pricing.catalog import Catalog, normalize_purchase, parse_price
+from estimator.pricing.catalog import Catalog, normalize_purchase, parse_percent, parse_price
 from estimator.pricing.models import (
     FargatePrice,
     InstanceType,
@@ -38,11 +38,7 @@ def _fmt(price: Decimal) -> str:
 
 def parse_discount(value: str | Decimal) -> Decimal:
     """A negotiated discount in percent: 0 <= pct < 100 ('12', '12.5', '12%')."""
-    text = str(value).strip().rstrip("%")
-    pct = parse_price(text, "discount (%)")
-    if pct >= 100:
-        raise ConfigError(f"discount (%) = {value!r}: must be below 100, e.g. 12 for 12%")
-    return pct
+    return parse_percent(value, "discount (%)", below=100)
 
 
 def read_custom_prices(path: Path) -> list[CustomPrice]:
@@ -51,7 +47,11 @@ def read_custom_prices(path: Path) -> list[CustomPrice]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ConfigError(f"custom price file {path}: {exc.strerror}; check the path") from exc
+        raise ConfigError(f"custom price file {path}: {exc.strerror}; check the path") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"custom price file {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 CSV"
+        ) from None
     reader = csv.DictReader(text.splitlines())
     header = [h.strip() for h in reader.fieldnames or []]
     allowed = set(CUSTOM_COLUMNS + OPTIONAL_COLUMNS)

@@ -22,6 +22,7 @@ from estimator.display import (
     tie_lines,
     tie_rule_line,
 )
+from estimator.escape import csv_cell, csv_comment
 from estimator.estimate import ConfigEstimate, EstimateReport
 
 COLUMNS = (
@@ -67,8 +68,9 @@ COLUMNS = (
 
 
 def cell(text: str) -> str:
-    """Every field passes here once (the place for CSV escaping, e.g. formula prefixes)."""
-    return text
+    """Every field passes here once: a text a spreadsheet would run as a formula gets a
+    leading `'` (estimator.escape.csv_cell; plain numbers stay as they are)."""
+    return csv_cell(text)
 
 
 def _opt(value: Decimal | None) -> str:
@@ -146,7 +148,7 @@ def _comments(report: EstimateReport) -> list[str]:
     lines += [f"missing price: {m}" for m in missing_lines(report)]
     lines += [f"excluded: {e.key}: {e.reason}" for e in report.excluded]
     lines += [f"method: {n}" for n in report.notes]
-    return [f"# {' '.join(line.split())}" for line in lines]
+    return [f"# {csv_comment(line)}" for line in lines]
 
 
 def render(report: EstimateReport) -> str:

@@ -20,6 +20,11 @@ def render(report: EstimateReport) -> str:
 def parse_report(text: str, source: str) -> EstimateReport:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ReportError(
+            f"{source}: nested too deeply to be a report; give a report written by "
+            "`estimator report --format json`"
+        ) from None
     except json.JSONDecodeError as exc:
         raise ReportError(
             f"{source}: not JSON ({exc.msg}, line {exc.lineno}); give a report written by "
@@ -38,6 +43,8 @@ def parse_report(text: str, source: str) -> EstimateReport:
         )
     try:
         return EstimateReport.model_validate_json(text)
+    except RecursionError:
+        raise ReportError(f"{source}: nested too deeply to be a report") from None
     except ValidationError as exc:
         raise ReportError(describe_validation_error(exc, source)) from None
 

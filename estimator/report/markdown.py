@@ -28,17 +28,19 @@ from estimator.display import (
     vcpu_lines,
 )
 from estimator.display.text import estimate
+from estimator.escape import markdown_text
 from estimator.estimate import ConfigEstimate, EstimateReport
 
 
 def text(value: str) -> str:
-    """Every text from the estimate passes here once (the place for Markdown escaping)."""
-    return value
+    """Every text from the estimate passes here once: literal Markdown (no HTML, image, link
+    or emphasis from data; see estimator.escape), list and heading markers stay outside."""
+    return markdown_text(value)
 
 
 def cell(value: str) -> str:
-    """A table cell: escaped text, with '|' and line breaks that would end the cell."""
-    return text(value).replace("|", "\\|").replace("\n", " ")
+    """A table cell: escaped text ('|' and line breaks can't end the cell)."""
+    return text(value)
 
 
 def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
@@ -68,40 +70,42 @@ def _details(c: ConfigEstimate, report: EstimateReport) -> list[str]:
         out += [text(f"Note: {note}."), ""]
     for i, o in enumerate(c.options):
         label = "Cheapest" if i == 0 else f"Runner-up {i}"
+        price = usd_range(o.monthly_usd_low, o.monthly_usd_high, lower_bound=o.lower_bound)
         out.append(
-            f"- **{label}: {o.peak_instances} × {o.instance_type}** ({o.vcpu} vCPU, "
-            f"{o.memory_gib:g} GiB, {o.arch}, ${o.usd_per_hour.normalize():f}/h): "
-            f"{usd(o.monthly_usd, bound=o.lower_bound)}/month "
-            f"({usd_range(o.monthly_usd_low, o.monthly_usd_high, lower_bound=o.lower_bound)})"
+            f"- **{label}: {o.peak_instances} × {text(o.instance_type)}** ({o.vcpu} vCPU, "
+            + text(
+                f"{o.memory_gib:g} GiB, {o.arch}, ${o.usd_per_hour.normalize():f}/h): "
+                f"{usd(o.monthly_usd, bound=o.lower_bound)}/month ({price})"
+            )
         )
         if i == 0:
             out += [f"  - {text(n)}" for n in o.notes]
     if c.unpriced_reason:
-        out.append(text(f"- Not priced: {c.unpriced_reason}"))
-    out += [text(f"- Left out: {s}") for s in c.skipped]
-    out += [text(f"- {n}") for n in c.serverless_notes]
-    out += [text(f"- Measurement warning: {w}") for w in c.warnings]
+        out.append("- " + text(f"Not priced: {c.unpriced_reason}"))
+    out += ["- " + text(f"Left out: {s}") for s in c.skipped]
+    out += ["- " + text(f"{n}") for n in c.serverless_notes]
+    out += ["- " + text(f"Measurement warning: {w}") for w in c.warnings]
     return [*out, ""]
 
 
 def render(report: EstimateReport) -> str:
-    out = [f"# {title(report)}", ""]
+    out = [f"# {text(title(report))}", ""]
     out += ["## Headline", ""]
     for h in report.headlines:
-        out.append(text(f"- {headline_text(h, report)}"))
-        out += [text(f"  - break-even: {line}") for line in break_even_lines(report, h)]
+        out.append("- " + text(headline_text(h, report)))
+        out += ["  - " + text(f"break-even: {line}") for line in break_even_lines(report, h)]
     if not report.headlines:
         out.append("- nothing could be priced")
-    out += ["", text(f"- {tie_rule_line(report)}")]
-    out += [text(f"- {line}") for line in tie_lines(report)]
+    out += ["", "- " + text(tie_rule_line(report))]
+    out += ["- " + text(line) for line in tie_lines(report)]
     if arrivals := arrivals_line(report):
-        out.append(text(f"- {arrivals}"))
+        out.append("- " + text(f"{arrivals}"))
     out.append("")
     for app in sorted({c.app for c in report.configurations}):
         configs = [c for c in report.configurations if c.app == app]
-        out += [text(f"## {app}: ranked by {report.request.fleet} $/month"), ""]
+        out += ["## " + text(f"{app}: ranked by {report.request.fleet} $/month"), ""]
         out += table(RANKED, [ranked_cells(row(c, report)) for c in configs])
-        notes = [text(f"- {c.key}: {n}") for c in configs if (n := row(c, report).note)]
+        notes = ["- " + text(f"{c.key}: {n}") for c in configs if (n := row(c, report).note)]
         out += [*notes, ""] if notes else []
     if report.request.include_serverless:
         out += ["## Serverless, from the same measurements", ""]
@@ -117,10 +121,10 @@ def render(report: EstimateReport) -> str:
         ],
     )
     out += ["## CPU speeds and the vCPU rule", ""]
-    out += [text(f"- {x}") for x in vcpu_lines(report)] + [""]
+    out += ["- " + text(x) for x in vcpu_lines(report)] + [""]
     out += table(SPEED_COLUMNS, speed_rows(report))
-    out += ["## Prices", ""] + [text(f"- {line}") for line in pricing_lines(report)] + [""]
-    out += ["## Measurement hosts", ""] + [text(f"- {host_line(h)}") for h in report.hosts]
+    out += ["## Prices", ""] + ["- " + text(line) for line in pricing_lines(report)] + [""]
+    out += ["## Measurement hosts", ""] + ["- " + text(host_line(h)) for h in report.hosts]
     out.append("")
     sections = (
         ("Warnings", report.warnings),
@@ -130,7 +134,7 @@ def render(report: EstimateReport) -> str:
     )
     for name, lines in sections:
         if lines:
-            out += [f"## {name}", ""] + [text(f"- {line}") for line in lines] + [""]
+            out += [f"## {name}", ""] + ["- " + text(f"{line}") for line in lines] + [""]
     out += ["## Per configuration", ""]
     for c in report.configurations:
         out += _details(c, report)

@@ -23,6 +23,7 @@ from estimator.display import (
     title,
     usd,
 )
+from estimator.escape import plain_text
 from estimator.estimate import EstimateReport
 from estimator.report.diff import ReportDiff
 
@@ -44,7 +45,7 @@ RIGHT = {"peak (range)", "$/month", "95% range", "other fleet", "$/M req"}
 
 
 def _table(heading: str, columns: tuple[str, ...]) -> Table:
-    table = Table(title=heading, header_style="bold", title_justify="left")
+    table = Table(title=text(heading), header_style="bold", title_justify="left")
     for col in columns:
         right = col in RIGHT or col.endswith("$/month")
         table.add_column(col, justify="right" if right else "left")
@@ -52,9 +53,9 @@ def _table(heading: str, columns: tuple[str, ...]) -> Table:
 
 
 def text(value: str) -> Text:
-    """Every text passes here once on its way to the terminal (the place for escaping: a
-    `Text` is never parsed for rich markup)."""
-    return Text(value)
+    """Every text passes here once on its way to the terminal: a `Text` is never parsed for
+    rich markup, and control characters (terminal escape sequences) are dropped."""
+    return Text(plain_text(value))
 
 
 def _line(out: Console, value: str, style: str = "") -> None:

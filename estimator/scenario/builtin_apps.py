@@ -33,6 +33,7 @@ def _app(name: str, package: str, *, wsgi: str, asgi: str | None = None) -> AppS
         asgi=asgi,
         requirements=[Path(package) / "requirements.txt"],
         env=dict(DB_ENV),
+        public_env=sorted(DB_ENV),  # a path in the run directory, no secret
         health_path=HEALTH_PATH,
         locustfile=LOADTESTS["mix"],
     )

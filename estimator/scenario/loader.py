@@ -54,13 +54,51 @@ def load_scenario(ref: str | Path) -> Scenario:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the scenario as UTF-8"
+        ) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a scenario; check the file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     raw.setdefault("name", path.stem)
-    return scenario_from_dict(raw, base_dir=path.parent, source=str(path))
+    scenario = scenario_from_dict(raw, base_dir=path.parent, source=str(path))
+    check_files(scenario, str(path))
+    return scenario
+
+
+def check_files(scenario: Scenario, source: str) -> None:
+    """Every app directory and locustfile exists (a dry run says so, not the run)."""
+    for i, app in enumerate(scenario.apps):
+        if not app.directory.is_dir():
+            raise ConfigError(
+                f"{source}: apps[{i}] '{app.name}': directory {app.directory} does not exist; "
+                "fix 'directory' (relative paths start at the scenario file's folder)"
+            )
+        locustfile = scenario.locustfile_for(app)
+        if not locustfile.is_file():
+            raise ConfigError(
+                f"{source}: app '{app.name}': locustfile {locustfile} does not exist; fix "
+                "'locustfile' (a path, or a shipped load test: mix, compute, upstream, products)"
+            )
+
+
+def _check_nul(value: Any, source: str, where: str = "") -> None:
+    """A NUL character can't be in a path, an argument or an environment value."""
+    if isinstance(value, str) and "\0" in value:
+        raise ConfigError(f"{source}: {where or 'a value'} contains a NUL character; remove it")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_nul(k, source, where)
+            _check_nul(v, source, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_nul(v, source, f"{where}[{i}]")
 
 
 def scenario_from_dict(raw: dict[str, Any], *, base_dir: Path, source: str) -> Scenario:
+    _check_nul(raw, source)
     data = dict(raw)
     if isinstance(data.get("locustfile"), str):
         data["locustfile"] = _locustfile(data["locustfile"], base_dir)
@@ -115,6 +153,8 @@ def _locustfile(value: str, base_dir: Path) -> Path:
 
 def scenario_hash(scenario: Scenario) -> str:
     """Content hash of what determines the measurements (not the name)."""
-    payload = scenario.model_dump(mode="json", exclude={"name"})
+    payload = scenario.model_dump(
+        mode="json", exclude={"name": True, "apps": {"__all__": {"public_env", "pass_env"}}}
+    )
     blob = json.dumps(payload, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]

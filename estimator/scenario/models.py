@@ -9,7 +9,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from estimator._model import Model
+from estimator._model import InputModel as Model
+from estimator.scenario import checks
+from estimator.scenario.checks import DAY_S, MAX_RPS, no_control
 
 Interface = Literal["wsgi", "asgi"]
 ServerKind = Literal["gunicorn-sync", "gunicorn-gthread", "gunicorn-uvicorn", "uvicorn"]
@@ -23,7 +25,7 @@ SERVER_INTERFACE: dict[str, Interface] = {
 }
 
 _ENTRY = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*(\(\))?$")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
 class AppSpec(Model):
@@ -42,7 +44,18 @@ class AppSpec(Model):
     )
     env: dict[str, str] = Field(
         default_factory=dict,
-        description="environment for the app; '{run_dir}' expands to the run's directory",
+        description="environment for the app; '{run_dir}' expands to the run's directory. "
+        "Values are secret (stored and shown as '***') unless the name is on the allow-list "
+        "of harmless names (docs/reliability.md) or in `public_env`",
+    )
+    public_env: list[str] = Field(
+        default_factory=list,
+        description="names in `env` whose values may be stored and shown (not secrets)",
+    )
+    pass_env: list[str] = Field(
+        default_factory=list,
+        description="names of estimator's own environment variables passed through to the "
+        "setup commands and the locustfile (which otherwise get a minimal environment)",
     )
     setup: list[list[str]] = Field(
         default_factory=list,
@@ -56,8 +69,15 @@ class AppSpec(Model):
     @classmethod
     def _name(cls, v: str) -> str:
         if not _NAME.match(v):
-            raise ValueError("use lowercase letters, digits, '.', '_' or '-' (e.g. 'shop-api')")
+            raise ValueError(
+                "use lowercase letters, digits, '.', '_' or '-', at most 64 (e.g. 'shop-api')"
+            )
         return v
+
+    _env = field_validator("env")(checks.env)
+    _env_names = field_validator("public_env", "pass_env")(checks.env_names)
+    _setup = field_validator("setup")(checks.setup)
+    _packages = field_validator("packages")(checks.packages)
 
     @field_validator("wsgi", "asgi")
     @classmethod
@@ -69,8 +89,8 @@ class AppSpec(Model):
     @field_validator("health_path")
     @classmethod
     def _path(cls, v: str) -> str:
-        if not v.startswith("/"):
-            raise ValueError("a URL path starting with '/', e.g. '/healthz'")
+        if not v.startswith("/") or " " in v or checks.CONTROL.search(v) or len(v) > 2000:
+            raise ValueError("a URL path starting with '/', no spaces, e.g. '/healthz'")
         return v
 
     @model_validator(mode="after")
@@ -104,12 +124,25 @@ class ServerConfig(Model):
         None, ge=1, le=1024, description="threads per worker (gunicorn-gthread only)"
     )
     preload: bool = Field(False, description="gunicorn --preload (import the app in the master)")
-    extra_args: list[str] = Field(default_factory=list, description="passed to the server as is")
+    extra_args: list[str] = Field(
+        default_factory=list,
+        description="more server options, checked against the server's known options "
+        "(estimator.serve.options); the bind address, workers, daemon mode and the like "
+        "stay the launcher's",
+    )
+
     apps: list[str] | None = Field(
         None,
         description="only these apps run under this config (default: every app with its "
         "interface), e.g. FastAPI only under uvicorn workers, as it is deployed",
     )
+
+    @field_validator("extra_args")
+    @classmethod
+    def _extra(cls, v: list[str]) -> list[str]:
+        for arg in v:
+            no_control(arg, f"extra_args item {arg!r}")
+        return v
 
     @model_validator(mode="after")
     def _combination(self) -> ServerConfig:
@@ -156,7 +189,7 @@ class ServerConfig(Model):
 
 
 class Slo(Model):
-    p95_ms: float = Field(100.0, gt=0, description="95th percentile latency limit")
+    p95_ms: float = Field(100.0, gt=0, le=DAY_S * 1000, description="95th percentile latency limit")
     max_error_rate: float = Field(0.01, ge=0, le=1, description="failed/total requests limit")
 
 
@@ -168,20 +201,28 @@ class LoadPlan(Model):
     `cost_ci_target` (after at least `min_rounds`) or the batch's `budget_s` is spent.
     Durations in seconds, rates in requests/second."""
 
-    warmup_min_s: float = Field(3.0, ge=0)
-    warmup_max_s: float = Field(30.0, gt=0)
+    warmup_min_s: float = Field(3.0, ge=0, le=DAY_S)
+    warmup_max_s: float = Field(30.0, gt=0, le=DAY_S)
     jit_warmup_max_s: float = Field(
         60.0,
         gt=0,
+        le=DAY_S,
         description="warm-up cap for JIT variants (PyPy, CPython's JIT): they keep speeding "
         "up for tens of seconds; one that is still not steady is not ranked",
     )
-    warmup_window_s: float = Field(1.0, gt=0)
+    warmup_window_s: float = Field(1.0, gt=0, le=DAY_S)
     warmup_tolerance: float = Field(
-        0.05, gt=0, lt=1, description="steady when the last windows' throughput agree within this"
+        0.05,
+        gt=0,
+        lt=1,
+        description="steady when the last windows' CPU per request (else throughput) agree "
+        "within this; a JIT within half of it",
     )
     cost_window_s: float = Field(
-        3.0, gt=0, description="closed-loop window per configuration per round: CPU per request"
+        3.0,
+        gt=0,
+        le=DAY_S,
+        description="closed-loop window per configuration per round: CPU per request",
     )
     cost_ci_target: float = Field(
         0.05,
@@ -195,12 +236,14 @@ class LoadPlan(Model):
     budget_s: float = Field(
         600.0,
         gt=0,
+        le=DAY_S,
         description="time for one batch's rounds; configurations short of the target stop "
         "there and say so",
     )
     service_probe_s: float = Field(
         2.0,
         ge=0,
+        le=DAY_S,
         description="one user, one request at a time: the service time without queueing (S); "
         "0 skips it and S comes from the lowest steady rate",
     )
@@ -212,21 +255,23 @@ class LoadPlan(Model):
     steady_rates: list[float] = Field(
         default_factory=list, description="absolute steady rates (req/s); override fractions"
     )
-    steady_duration_s: float = Field(2.0, gt=0)
+    steady_duration_s: float = Field(2.0, gt=0, le=DAY_S)
     steady_windows: int = Field(2, ge=1, le=100, description="windows per steady rate")
     search_start_fraction: float = Field(
         0.7, gt=0, le=2, description="first capacity-search rate, × the closed-loop throughput"
     )
     search_step_factor: float = Field(1.15, gt=1, le=4)
     search_max_steps: int = Field(6, ge=1, le=50)
-    step_duration_s: float = Field(2.0, gt=0)
+    step_duration_s: float = Field(2.0, gt=0, le=DAY_S)
     arrivals: Arrivals = Field(
         "poisson",
         description="open-loop arrivals: 'poisson' (exponential gaps, seeded) or 'even' "
         "(exactly 1/rate apart, which hides queueing)",
     )
-    seed: int = Field(1, ge=0, description="seeds request choices and arrival gaps")
-    users: int | None = Field(None, ge=1, description="simulated users (default: automatic)")
+    seed: int = Field(1, ge=0, le=2**31, description="seeds request choices and arrival gaps")
+    users: int | None = Field(
+        None, ge=1, le=100_000, description="simulated users (default: automatic)"
+    )
 
     @field_validator("steady_fractions")
     @classmethod
@@ -234,6 +279,14 @@ class LoadPlan(Model):
         bad = [f for f in v if not 0 < f < 1]
         if bad:
             raise ValueError(f"fractions must be between 0 and 1 (exclusive), got {bad}")
+        return v
+
+    @field_validator("steady_rates")
+    @classmethod
+    def _rates(cls, v: list[float]) -> list[float]:
+        bad = [r for r in v if not 0 < r <= MAX_RPS]
+        if bad:
+            raise ValueError(f"rates must be above 0 and at most {MAX_RPS:g} req/s, got {bad}")
         return v
 
     @model_validator(mode="after")
@@ -253,12 +306,19 @@ class CpuLayout(Model):
     """Where the server and the load generator run. None: the server gets the last CPU,
     the generator the others."""
 
-    server_cpus: list[int] | None = None
-    generator_cpus: list[int] | None = None
+    server_cpus: list[int] | None = Field(None, min_length=1)
+    generator_cpus: list[int] | None = Field(None, min_length=1)
     quota_cpus: float | None = Field(
-        None, gt=0, description="cgroup CPU quota for the server, in CPUs (e.g. 0.5)"
+        None, gt=0, le=4096, description="cgroup CPU quota for the server, in CPUs (e.g. 0.5)"
     )
-    memory_limit_mb: int | None = Field(None, gt=0)
+    memory_limit_mb: int | None = Field(None, gt=0, le=1 << 30)
+
+    @field_validator("server_cpus", "generator_cpus")
+    @classmethod
+    def _cpus(cls, v: list[int] | None) -> list[int] | None:
+        if v is not None and any(not 0 <= c < 4096 for c in v):
+            raise ValueError(f"CPU numbers count from 0 (see `nproc`), got {v}")
+        return v
 
     @model_validator(mode="after")
     def _disjoint(self) -> CpuLayout:
@@ -275,7 +335,7 @@ class CpuLayout(Model):
 class Scenario(Model):
     """A matrix of measured runs: apps × variants × servers × repetitions."""
 
-    name: str
+    name: str = Field(min_length=1, max_length=200)
     apps: list[AppSpec] = Field(min_length=1)
     variants: list[str] = Field(
         default_factory=lambda: ["all"],
@@ -296,6 +356,11 @@ class Scenario(Model):
         "rounds inside a batch give the confidence intervals",
     )
     cpu: CpuLayout = Field(default_factory=CpuLayout)
+
+    @field_validator("name")
+    @classmethod
+    def _scenario_name(cls, v: str) -> str:
+        return no_control(v, "the scenario name")
 
     @model_validator(mode="after")
     def _apps_fit_servers(self) -> Scenario:

@@ -18,10 +18,11 @@ import psutil
 
 from estimator import procs
 from estimator.errors import ConfigError, ProvisionError, ServerError
+from estimator.redact import private_dir, redact_env, scrub, secret_values
 from estimator.scenario import AppSpec, ServerConfig
 from estimator.serve.argv import SETTINGS, build_argv
 from estimator.serve.cgroups import ServerCgroup
-from estimator.serve.env import server_env
+from estimator.serve.env import RUN_DIR_VAR, server_env
 from estimator.serve.placement import Placement, PlacementRecord, check_cpus
 from estimator.serve.ports import check_host, check_port_free, free_port
 from estimator.serve.ready import PortTaken, wait_ready
@@ -147,8 +148,7 @@ def serve(
     cwd = _check_inputs(python, app, placement)
     if port is not None:
         check_port_free(host, port)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    run_dir = run_dir.resolve()
+    run_dir = private_dir(run_dir).resolve()
     log_path = run_dir / "server.log"
     env = server_env(python, app, run_dir, extra_env)
     cgroup = ServerCgroup()
@@ -198,9 +198,37 @@ def serve(
             server_versions=installed_versions(python, ["gunicorn", "uvicorn", "uvicorn-worker"]),
             placement=_record(placement, cgroup, checked),
         )
-        (run_dir / "server.json").write_text(server.launch.model_dump_json(indent=2) + "\n")
+        _write_private(
+            run_dir / "server.json", _shown(server.launch, app).model_dump_json(indent=2)
+        )
         yield server
     finally:
         if proc is not None:
             procs.stop(proc, timeout=STOP_TIMEOUT_S)
+        # anything of this run that left the process group (a daemonized server) carries
+        # the run's marker in its environment
+        procs.stop_marked(RUN_DIR_VAR, str(run_dir), timeout=STOP_TIMEOUT_S)
         cgroup.remove()
+        _scrub_log(log_path, secret_values(env, app.public_env))
+
+
+def _shown(launch: ServerLaunch, app: AppSpec) -> ServerLaunch:
+    """The launch as recorded in the run directory: environment values redacted."""
+    return launch.model_copy(update={"env": redact_env(launch.env, app.public_env)})
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+
+
+def _scrub_log(path: Path, secrets: list[str]) -> None:
+    """The app's secrets cut out of what it printed (its log stays in the run directory)."""
+    if not secrets or not path.is_file():
+        return
+    with contextlib.suppress(OSError):
+        text = path.read_bytes().decode("utf-8", errors="surrogateescape")
+        clean = scrub(text, secrets)
+        if clean != text:
+            path.write_bytes(clean.encode("utf-8", errors="surrogateescape"))

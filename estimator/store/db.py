@@ -6,10 +6,12 @@ Opening a store written by a newer estimator is refused with a message, never "f
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 from estimator.errors import StoreError
+from estimator.store.guard import open_connection, transaction
 
 MIGRATIONS: list[str] = [
     # 0 -> 1: runs, phases, per-endpoint stats, time series, failure reasons
@@ -103,31 +105,45 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def connect(path: Path, *, create: bool = True) -> sqlite3.Connection:
-    """Open (and migrate) the store. `create=False` refuses a missing file."""
-    if not path.exists():
-        if not create:
-            raise StoreError(
-                f"results store '{path}' does not exist; run `estimator run quick` to measure, "
-                "or pass --results PATH"
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 30000")
-        try:
-            migrate(conn, path)
-        except StoreError:
-            conn.close()
-            raise
-    except sqlite3.DatabaseError as exc:
+    """Open (and migrate) the store. `create=True`: for writing (`run`), created if missing.
+    `create=False`: read-only, and a missing or empty file is refused with a message. Every
+    SQLite error is a `StoreError` (estimator.store.guard)."""
+    if not create and not path.exists():
         raise StoreError(
-            f"results store '{path}' is not a readable SQLite database ({exc}); "
-            "pass another --results PATH"
-        ) from None
+            f"results store '{path}' does not exist; run `estimator run quick` to measure, "
+            "or pass --results PATH"
+        )
+    conn = open_connection(path, write=create)
+    try:
+        version = schema_version(conn)
+        if version == 0:
+            _check_blank(conn, path, create)
+        if version < SCHEMA_VERSION and not create:  # upgrade once, through a writer
+            with contextlib.closing(open_connection(path, write=True)) as writer:
+                migrate(writer, path)
+        elif version != SCHEMA_VERSION:
+            migrate(conn, path)
+        if create:
+            conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _check_blank(conn: sqlite3.Connection, path: Path, create: bool) -> None:
+    """Schema version 0: a new file is fine for writing; another program's database never."""
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if tables:
+        raise StoreError(
+            f"'{path}' is an SQLite database of another program (tables: "
+            f"{', '.join(tables[:5])}), not a results store; pass another --results PATH"
+        )
+    if not create:
+        raise StoreError(
+            f"results store '{path}' holds no results yet; measure into it with "
+            "`estimator run SCENARIO --results PATH`"
+        )
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -149,16 +165,11 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             "the two: pass another --results file (or move this one away) and measure again"
         )
     for target in range(version, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             if schema_version(conn) == target:  # another process may have migrated meanwhile
                 for statement in _statements(MIGRATIONS[target]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
 
 def _has_runs(conn: sqlite3.Connection) -> bool:

@@ -14,6 +14,9 @@ from estimator._model import Model
 from estimator.errors import StoreError
 from estimator.measure import RunResult, RunStatus
 from estimator.store.db import connect
+from estimator.store.guard import transaction
+from estimator.store.lock import keep_pending
+from estimator.store.private import redacted
 
 
 class RunRow(Model):
@@ -49,6 +52,8 @@ class Store:
     def __init__(self, path: Path, *, create: bool = True) -> None:
         self.path = path
         self.conn = connect(path, create=create)
+        self.unreadable: list[str] = []
+        """Runs `results()` left out because they don't parse (id: why)."""
 
     def close(self) -> None:
         self.conn.close()
@@ -60,47 +65,69 @@ class Store:
         self.close()
 
     # -- writing ---------------------------------------------------------------------------
-    def save(self, result: RunResult) -> None:
+    def save(self, result: RunResult, *, keep: bool = True) -> None:
+        """The run, whole or not at all. When the store can't take it (locked too long, disk
+        full, damaged), the result is kept beside the store (`keep`, see store.lock) and the
+        `StoreError` says where; the next `run` saves it."""
+        result = redacted(result)
+        try:
+            with transaction(self.conn):
+                self._insert(result)
+        except StoreError as exc:
+            if not keep:
+                raise
+            try:
+                kept = keep_pending(self.path, result)
+            except OSError as err:
+                raise StoreError(
+                    f"{exc.message}; the measured run {result.id} ({result.cell.label}) could "
+                    f"not be kept aside either ({err.strerror})"
+                ) from None
+            raise StoreError(
+                f"{exc.message}; the measured run {result.id} ({result.cell.label}) is kept in "
+                f"{kept} and saved by the next `estimator run` on this store"
+            ) from None
+
+    def has_run(self, run_id: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is not None
+        )
+
+    def _insert(self, result: RunResult) -> None:
         cost = [w.cpu_s_per_request for w in result.cost if w.cpu_s_per_request is not None]
         cap = result.capacity
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
-            c.execute(
-                "INSERT INTO runs (id, cell_key, scenario, scenario_hash, app, variant, server,"
-                " repetition, status, failure, started_at, ended_at, capacity_rps,"
-                " capacity_lower_bound, cpu_s_per_request, result_json, batch_id, rounds,"
-                " stop_reason, cost_half_width, warmed_up)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    result.id,
-                    result.cell_key,
-                    result.cell.scenario,
-                    result.cell.scenario_hash,
-                    result.cell.app.name,
-                    result.cell.variant,
-                    result.cell.server.label,
-                    result.cell.repetition,
-                    result.status,
-                    result.failure,
-                    result.started_at,
-                    result.ended_at,
-                    cap.capacity_rps if cap else None,
-                    int(cap.lower_bound) if cap else None,
-                    sum(cost) / len(cost) if cost else None,
-                    result.model_dump_json(),
-                    result.batch_id,
-                    result.rounds,
-                    result.stop_reason,
-                    result.cost_half_width,
-                    int(result.warmed_up),
-                ),
-            )
-            self._save_phases(result)
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
+        c.execute(
+            "INSERT INTO runs (id, cell_key, scenario, scenario_hash, app, variant, server,"
+            " repetition, status, failure, started_at, ended_at, capacity_rps,"
+            " capacity_lower_bound, cpu_s_per_request, result_json, batch_id, rounds,"
+            " stop_reason, cost_half_width, warmed_up)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                result.id,
+                result.cell_key,
+                result.cell.scenario,
+                result.cell.scenario_hash,
+                result.cell.app.name,
+                result.cell.variant,
+                result.cell.server.label,
+                result.cell.repetition,
+                result.status,
+                result.failure,
+                result.started_at,
+                result.ended_at,
+                cap.capacity_rps if cap else None,
+                int(cap.lower_bound) if cap else None,
+                sum(cost) / len(cost) if cost else None,
+                result.model_dump_json(),
+                result.batch_id,
+                result.rounds,
+                result.stop_reason,
+                result.cost_half_width,
+                int(result.warmed_up),
+            ),
+        )
+        self._save_phases(result)
 
     def _save_phases(self, result: RunResult) -> None:
         c = self.conn
@@ -241,14 +268,18 @@ class Store:
         return _parse(rows[0][1], self.path)
 
     def results(self, *, status: str | None = "ok") -> list[RunResult]:
-        sql = "SELECT result_json FROM runs"
+        sql = "SELECT id, result_json FROM runs"
         args: tuple[str, ...] = ()
         if status:
             sql += " WHERE status = ?"
             args = (status,)
-        return [
-            _parse(r[0], self.path) for r in self.conn.execute(sql + " ORDER BY started_at", args)
-        ]
+        out = []
+        for r in self.conn.execute(sql + " ORDER BY started_at", args):
+            try:
+                out.append(_parse(r[1], self.path))
+            except StoreError as exc:
+                self.unreadable.append(f"{r[0]}: {exc.message}")
+        return out
 
     def series(self, run_id: str) -> list[sqlite3.Row]:
         return self.conn.execute(

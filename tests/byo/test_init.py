@@ -211,3 +211,15 @@ def test_a_server_pin_that_cannot_work_is_one_line(broken: Path, cli: CliRun) ->
         "environments without setuptools (uv's, Python 3.12+) do not have; change the pin or use "
         "another server kind"
     ]
+
+
+def test_closed_stdin_means_no_questions(
+    broken: Path, cli: CliRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started with stdin closed (a background job, CI), Python has no sys.stdin: init asks
+    nothing and gives its one-line error, not an AttributeError."""
+    monkeypatch.setattr("sys.stdin", None)
+    out = broken.parent / "out.toml"
+    code, _, err = cli(["init", "--project", broken, "--variants", VARIANT, "-o", out])
+    assert code == 2
+    assert err.startswith("estimator: error: could not find the app's entry point")

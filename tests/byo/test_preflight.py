@@ -140,17 +140,18 @@ def test_preflight_failure(
 
 
 def test_human_output_shows_the_log_lines(broken: Path, cli: CliRun) -> None:
-    bad = '[[servers]]\nkind = "gunicorn-sync"\nextra_args = ["--no-such-flag"]\n'
+    # an allowed option with a value gunicorn rejects: the server starts and exits at once
+    bad = '[[servers]]\nkind = "gunicorn-sync"\nextra_args = ["--timeout", "abc"]\n'
     path = scenario(broken, app("shop", "plain:app", locustfile='"load_ok.py"'), extra=bad)
     code, out, _ = cli(["preflight", path])
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith(
-        f"✗ preflight {VARIANT} × app 'shop' (gunicorn-sync w1 --no-such-flag): the server did "
-        "not start: server 'gunicorn-sync w1 --no-such-flag' for app 'shop' exited (exit code "
+        f"✗ preflight {VARIANT} × app 'shop' (gunicorn-sync w1 --timeout abc): the server did "
+        "not start: server 'gunicorn-sync w1 --timeout abc' for app 'shop' exited (exit code "
     )
     shown = [line for line in lines if line.startswith("    | ")]  # the server log's last lines
-    assert any("unrecognized arguments: --no-such-flag" in line for line in shown)
+    assert any("invalid int value: 'abc'" in line for line in shown)
     assert lines[-1] == "0 passed, 1 failed"
 
 
@@ -176,7 +177,8 @@ def test_sweep_stores_a_failed_preflight_and_measures_the_rest(
     )
     results = tmp_path / "results.sqlite"
     code, out, _ = cli(["run", path, "--results", results])
-    assert code == 0, out
+    assert code == 1, out  # a failed cell is a failure of the command (the others are kept)
+    assert "1 of 2 cells failed" in out
     assert f"✓ preflight {VARIANT} × app 'good'" in out
     assert f"✗ preflight {VARIANT} × app 'bad'" in out
     with Store(results) as store:

@@ -51,6 +51,7 @@ def test_written_scenario_loads_back_as_meant(tmp_path: Path) -> None:
     )
     path = tmp_path / "conf" / "shop.toml"
     path.parent.mkdir()
+    (path.parent / "locustfile.py").touch()  # the loader checks that it exists
     text = render_scenario(s, path, today=datetime.date(2026, 1, 2))
     path.write_text(text)
     loaded = load_scenario(path)

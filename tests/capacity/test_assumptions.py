@@ -51,7 +51,7 @@ def test_overrides_parse_values_keys_and_curves() -> None:
         ("smt_yield=lots", "smt_yield = 'lots'"),
         ("workers_rule=fixed", "needs workers_fixed"),
         ("redundancy.x=1", "'redundancy' has no keys"),
-        ("cpu_speed_overrides.m7g=0", "speeds must be > 0"),
+        ("cpu_speed_overrides.m7g=0", "speeds must be from 0.01 to 100"),
         ("quota_curve=0.5", "expected quota:ratio"),
         ("quota_curve=0.5:x", "expected quota:ratio"),
         ("quota_curve=0.5:0.4,0.5:0.5", "distinct and ascending"),

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from estimator.paths import DASHBOARD_APP
 from tests.fixtures import fixture_store
+from tests.report.reports import markdown_plain
 
 APP = DASHBOARD_APP
 TIMEOUT_S = 60  # a loaded 2-core machine; a run takes well under a second when idle
@@ -57,4 +58,5 @@ def metrics(at: AppTest, label: str) -> list[str]:
 
 
 def captions(at: AppTest) -> str:
-    return "\n".join(c.value for c in at.caption)
+    """The captions' text as a reader sees it (Markdown escapes undone)."""
+    return markdown_plain("\n".join(c.value for c in at.caption))

@@ -13,6 +13,7 @@ from estimator.measure import RunResult
 from estimator.store.runs import Store
 from tests.dashboard.conftest import captions, goto, metrics, ok
 from tests.fixtures import fixture_runs
+from tests.report.reports import markdown_plain
 
 
 def _dollars(text: str) -> float:
@@ -52,7 +53,7 @@ def test_an_unreadable_store_is_one_error_line(
     store.write_text("this is not SQLite " * 200)
     at = open_app(store, check=False)
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [markdown_plain(e.value) for e in at.error] == [
         f"results store '{store}' is not a readable SQLite database (file is not a database); "
         "pass another --results PATH"
     ]
@@ -317,7 +318,7 @@ def test_run_detail_of_a_failed_run(open_app: Callable[..., AppTest], tmp_path: 
     assert box.format_func(failed.id).endswith("f0000000 (failed)")
     box.set_value(failed.id).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [markdown_plain(e.value) for e in at.error] == [
         "This run failed: server exited at start-up (exit code 3)"
     ]
     assert [i.value for i in at.info] == [

@@ -82,7 +82,7 @@ def test_filter_spot_without_refresh_is_empty(catalog: Catalog) -> None:
         ({"arch": "sparc"}, "unknown architecture 'sparc'"),
         ({"purchase": "reserved"}, "unknown purchase option 'reserved'"),
         ({"max_price": "cheap"}, "max price = 'cheap'"),
-        ({"max_price": "-1"}, "non-negative"),
+        ({"max_price": "-1"}, "use an amount in dollars from 0"),
     ],
 )
 def test_unknown_filter_values_list_what_exists(

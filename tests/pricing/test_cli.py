@@ -122,7 +122,7 @@ def test_list_with_overrides_shows_them(capsys: pytest.CaptureFixture[str], tmp_
         (["list", "--arch", "mips"], "unknown architecture 'mips'"),
         (["list", "--max-price", "lots"], "max price = 'lots'"),
         (["list", "--purchase", "reserved"], "unknown purchase option 'reserved'"),
-        (["list", "--discount", "120"], "must be below 100"),
+        (["list", "--discount", "120"], "give a percentage from 0, below 100"),
         (["list", "--prices", "/nonexistent.csv"], "custom price file /nonexistent.csv"),
     ],
 )

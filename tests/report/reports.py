@@ -114,3 +114,12 @@ def display_report() -> EstimateReport:
         generated_at=GENERATED_AT,
     )
     return report.model_copy(update={"estimator_version": "(golden)"})
+
+
+def markdown_plain(text: str) -> str:
+    """Markdown with its escapes undone (backslash before punctuation, the three entities):
+    the text a reader sees, to compare with the report's figures."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text))

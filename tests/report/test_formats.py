@@ -14,7 +14,7 @@ from estimator.estimate import EstimateReport
 from estimator.money import cents
 from estimator.report import FORMATS, ReportError, parse_report, render
 from estimator.report.csv import COLUMNS, read_rows
-from tests.report.reports import fixture_report
+from tests.report.reports import fixture_report, markdown_plain
 
 
 @pytest.fixture
@@ -90,6 +90,8 @@ def test_every_format_lists_inputs_assumptions_catalog_and_host(
         from html import unescape
 
         text = unescape(text)
+    if fmt == "md":
+        text = markdown_plain(text)
     assert "us-east-1" in text
     assert report.pricing.snapshot_date.isoformat() in text
     assert "2026-01-15T12:00:00" in text

@@ -23,6 +23,10 @@ locustfile = "load/locustfile.py"
 
 
 def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
+    """The scenario file, beside the app directory and locustfile APP names."""
+    (tmp_path / "src").mkdir(exist_ok=True)
+    (tmp_path / "load").mkdir(exist_ok=True)
+    (tmp_path / "load/locustfile.py").touch()
     path = tmp_path / name
     path.write_text(text)
     return path

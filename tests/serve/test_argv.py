@@ -31,21 +31,21 @@ def venv(tmp_path: Path) -> Path:
 APP = AppSpec(name="shop", directory=Path("/srv/shop"), wsgi="shop.wsgi:app", asgi="shop.asgi:app")
 FIXED = [
     "--backlog", "2048", "--keep-alive", "5", "--timeout", "30", "--graceful-timeout", "2",
-    "--log-level", "info", "--error-logfile", "-",
+    "--log-level", "info",
 ]  # fmt: skip
 
 
 def test_gunicorn_sync_sets_every_default_that_matters(venv: Path) -> None:
     argv = build_argv(venv, APP, ServerConfig(kind="gunicorn-sync", workers=3), "127.0.0.1", 8000)
     assert argv == [
-        str(venv), "-m", "gunicorn", "--bind", "127.0.0.1:8000", "--workers", "3",
-        "--worker-class", "sync", *FIXED, "--no-control-socket", "shop.wsgi:app",
+        str(venv), "-m", "gunicorn", *FIXED, "--error-logfile", "-", "--bind", "127.0.0.1:8000",
+        "--workers", "3", "--worker-class", "sync", "--no-control-socket", "shop.wsgi:app",
     ]  # fmt: skip
     assert "--access-logfile" not in argv
     assert SETTINGS.access_log is False
 
 
-def test_gthread_threads_preload_and_extra_args_last(venv: Path) -> None:
+def test_gthread_threads_preload_and_extra_args_before_the_launchers_own(venv: Path) -> None:
     config = ServerConfig(
         kind="gunicorn-gthread",
         workers=2,
@@ -57,7 +57,11 @@ def test_gthread_threads_preload_and_extra_args_last(venv: Path) -> None:
     assert argv[argv.index("--worker-class") + 1] == "gthread"
     assert argv[argv.index("--threads") + 1] == "8"
     assert "--preload" in argv
-    assert argv[-3:] == ["shop.wsgi:app", "--keep-alive", "75"]
+    # after the fixed settings (they override them), before what the launcher owns
+    extra = argv.index("75") - 1
+    assert argv[extra] == "--keep-alive"
+    assert argv.index("--keep-alive") < extra < argv.index("--bind") < argv.index("--threads")
+    assert argv[-1] == "shop.wsgi:app"
 
 
 def test_gthread_default_threads_are_recorded(venv: Path) -> None:
@@ -77,9 +81,9 @@ def test_gunicorn_uvicorn_uses_the_quiet_uvicorn_worker(venv: Path) -> None:
 def test_uvicorn(venv: Path) -> None:
     argv = build_argv(venv, APP, ServerConfig(kind="uvicorn", workers=4), "127.0.0.1", 8001)
     assert argv == [
-        str(venv), "-m", "uvicorn", "shop.asgi:app", "--host", "127.0.0.1", "--port", "8001",
-        "--workers", "4", "--backlog", "2048", "--timeout-keep-alive", "5",
-        "--timeout-graceful-shutdown", "2", "--log-level", "info", "--no-access-log",
+        str(venv), "-m", "uvicorn", "shop.asgi:app", "--backlog", "2048",
+        "--timeout-keep-alive", "5", "--timeout-graceful-shutdown", "2", "--log-level", "info",
+        "--no-access-log", "--host", "127.0.0.1", "--port", "8001", "--workers", "4",
     ]  # fmt: skip
 
 
@@ -126,7 +130,7 @@ def test_extra_args_cannot_take_over_what_the_launcher_owns(
     venv: Path, kind: str, arg: str
 ) -> None:
     config = ServerConfig(kind=kind, extra_args=[arg])
-    with pytest.raises(ConfigError, match=rf"'{arg}' sets the .* which the launcher manages"):
+    with pytest.raises(ConfigError, match=rf"extra_args: '{arg}' is not passed to"):
         build_argv(venv, APP, config, "127.0.0.1", 8000)
 
 
@@ -134,9 +138,10 @@ def test_extra_args_that_only_tune_pass(venv: Path) -> None:
     config = ServerConfig(
         kind="gunicorn-sync", extra_args=["--max-requests", "1000", "--backlog=64"]
     )
-    assert build_argv(venv, APP, config, "127.0.0.1", 8000)[-3:] == [
-        "--max-requests", "1000", "--backlog=64",
-    ]  # fmt: skip
+    argv = build_argv(venv, APP, config, "127.0.0.1", 8000)
+    at = argv.index("--max-requests")
+    assert argv[at : at + 3] == ["--max-requests", "1000", "--backlog=64"]
+    assert at < argv.index("--bind")
 
 
 def test_quiet_uvicorn_worker_turns_the_access_log_off() -> None:

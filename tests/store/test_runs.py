@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from estimator.errors import StoreError
+from estimator.store.private import redacted
 from estimator.store.runs import Store
 from tests.fixtures import fixture_runs, fixture_store
 
@@ -17,8 +18,8 @@ def store(tmp_path: Path) -> Store:
 def test_round_trip_keeps_every_field(store: Store) -> None:
     runs = fixture_runs()
     for run in runs:
-        assert store.get(run.id) == run
-    assert store.results() == runs
+        assert store.get(run.id) == redacted(run)
+    assert store.results() == [redacted(r) for r in runs]
 
 
 def test_rows_and_filters(store: Store) -> None:

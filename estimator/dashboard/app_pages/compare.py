@@ -6,6 +6,7 @@ import streamlit as st
 from estimator import display
 from estimator.dashboard import charts, state
 from estimator.errors import EstimatorError
+from estimator.escape import streamlit_text as esc
 from estimator.store.compare import compare_configs
 from estimator.views import costs, measured, table
 from estimator.views.slo import runs_at_slo
@@ -85,7 +86,7 @@ slo_note = (
 st.caption(
     "Measured on "
     + "; ".join(
-        sorted({f"{s.host.cpu_model} ({s.host.logical_cpus} CPUs)" for s in sums.summaries})
+        sorted({esc(f"{s.host.cpu_model} ({s.host.logical_cpus} CPUs)") for s in sums.summaries})
     )
     + f". Capacity: highest rate meeting the SLO ({slo_note}), per CPU the server was given; "
     "'≥' marks a lower bound (the load generator saturated, or every search step met the "
@@ -99,7 +100,7 @@ if rep is not None:
 if sums.excluded:
     with st.expander(f"{len(sums.excluded)} configurations or runs left out"):
         for e in sums.excluded:
-            st.markdown(f"- **{e.key}**: {e.reason}")
+            st.markdown(f"- **{esc(e.key)}**: {esc(e.reason)}")
 
 tab_cap, tab_lat, tab_mem, tab_cost = st.tabs(
     ["Capacity", "Latency percentiles", "Memory per worker", "Cost"]
@@ -149,7 +150,7 @@ with tab_cost:
             st.info("No configuration could be priced with these settings.")
         else:
             st.altair_chart(charts.cost_bars(cost))
-            st.caption(display.tie_rule_line(rep))
+            st.caption(esc(display.tie_rule_line(rep)))
 
 st.subheader("Do two configurations really differ?")
 keys = [r.key for r in rows]
@@ -164,7 +165,7 @@ if len(picked) == 2:
     try:
         diff = compare_configs(runs_at_slo(snap.runs, wi.slo_p95_ms), picked[0], picked[1])
     except EstimatorError as exc:
-        st.error(exc.message)
+        st.error(esc(exc.message))
     else:
         st.dataframe(
             table.difference_frame(diff, rep),
@@ -179,8 +180,9 @@ if len(picked) == 2:
             },
         )
         st.caption(
-            f"B ÷ A for each metric, A = {diff.a}, B = {diff.b}. Significance: Welch's t-test "
-            "over the repetitions (p < 0.05); with one repetition on a side it can't be judged."
+            f"B ÷ A for each metric, A = {esc(diff.a)}, B = {esc(diff.b)}. Significance: "
+            "Welch's t-test over the repetitions (p < 0.05); with one repetition on a side it "
+            "can't be judged."
         )
 else:
     st.caption("Pick two configurations to see their difference and whether it is significant.")

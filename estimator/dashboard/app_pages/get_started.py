@@ -3,11 +3,12 @@
 import streamlit as st
 
 from estimator.dashboard import state
+from estimator.escape import streamlit_text as esc
 from estimator.views.empty import empty_store_help
 
 help_ = empty_store_help(state.snapshot())
 st.title(help_.headline)
-st.write(help_.detail)
+st.markdown(esc(help_.detail))
 st.subheader("Produce results")
 for i, command in enumerate(help_.commands, start=1):
     st.markdown(f"**{i}.** {'Measure' if i == 1 else 'Then open the dashboard on them'}:")
@@ -19,4 +20,4 @@ st.caption(
 if help_.problems:
     st.subheader("Why the runs in this store don't count")
     for line in help_.problems:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {esc(line)}")

@@ -6,6 +6,7 @@ from estimator import display
 from estimator.dashboard import charts, state
 from estimator.display import phrases
 from estimator.display.speeds import break_even_lines
+from estimator.escape import streamlit_text as esc
 from estimator.views import costs
 
 st.title("Which configuration is cheapest?")
@@ -16,8 +17,8 @@ if rep is None:
 
 t = rep.traffic
 st.markdown(
-    f"For **{t.peak_rps:,.0f} req/s at the peak hour** ({t.profile or t.source} profile), "
-    f"**{rep.request.region}** {rep.request.purchase} prices and an {rep.request.fleet} "
+    f"For **{t.peak_rps:,.0f} req/s at the peak hour** ({esc(t.profile or t.source)} profile), "
+    f"**{esc(rep.request.region)}** {rep.request.purchase} prices and an {rep.request.fleet} "
     "fleet, per app:"
 )
 rows = costs.cost_rows(rep)
@@ -26,10 +27,12 @@ for h in rep.headlines:
     with st.container(border=True):
         name, cost, per_m, saving = st.columns([5, 3, 3, 4])
         variant, server = h.key.split(" | ")[1:]
-        name.markdown(f"#### {h.app}\n**{variant}** · **{server}**")
+        name.markdown(f"#### {esc(h.app)}\n**{esc(variant)}** · **{esc(server)}**")
         name.caption(
-            f"{h.peak_instances} × {h.instance_type} at the peak hour ({row.peak_range} at the "
-            f"ends of the interval); the {row.binding} limit binds"
+            esc(
+                f"{h.peak_instances} × {h.instance_type} at the peak hour ({row.peak_range} at "
+                f"the ends of the interval); the {row.binding} limit binds"
+            )
         )
         cost.metric(
             "Monthly cost",
@@ -38,31 +41,31 @@ for h in rep.headlines:
             "or every step of the capacity search met the SLO), so the real cost is at most "
             "this.",
         )
-        cost.caption(f"95% range: {row.monthly_range}")
+        cost.caption(esc(f"95% range: {row.monthly_range}"))
         per_m.metric("Per million requests", row.per_million)
         s = h.saving
         saving.metric("Saving vs baseline", row.saving)
         if s is not None and s.baseline_key != h.key:
             saving.caption(
-                f"baseline {phrases.short(s.baseline_key)}: {display.usd(s.baseline_usd)}"
+                esc(f"baseline {phrases.short(s.baseline_key)}: {display.usd(s.baseline_usd)}")
             )
         elif s is None:
             saving.caption("the baseline could not be priced or ranked for these settings")
         if h.tied_with:
             st.caption(
                 f"**Tied within noise** with {len(h.tied_with)} other(s): "
-                + "; ".join(phrases.short(k) for k in h.tied_with)
+                + esc("; ".join(phrases.short(k) for k in h.tied_with))
             )
-        st.caption("**Why:** " + costs.why_line(rep, h.key))
+        st.caption("**Why:** " + esc(costs.why_line(rep, h.key)))
         for line in break_even_lines(rep, h):
-            st.caption("**Break-even CPU speed:** " + line)
+            st.caption("**Break-even CPU speed:** " + esc(line))
 
 unpriced_apps = sorted({c.app for c in rep.configurations} - {h.app for h in rep.headlines})
 for app in unpriced_apps:
-    st.warning(f"{app}: no configuration could be priced for these settings.")
+    st.warning(f"{esc(app)}: no configuration could be priced for these settings.")
 for line in display.tie_lines(rep):
-    st.markdown(f"- {line}")
-st.caption(display.tie_rule_line(rep))
+    st.markdown(f"- {esc(line)}")
+st.caption(esc(display.tie_rule_line(rep)))
 
 st.subheader("$/month by configuration")
 frame = costs.cost_chart_frame(rep)
@@ -81,11 +84,11 @@ state.inputs_caption(rep)
 if rep.warnings:
     with st.expander(f"{len(rep.warnings)} warnings"):
         for w in rep.warnings:
-            st.markdown(f"- {w}")
+            st.markdown(f"- {esc(w)}")
 if rep.excluded:
     with st.expander(f"{len(rep.excluded)} configurations excluded"):
         for e in rep.excluded:
-            st.markdown(f"- **{e.key}**: {e.reason}")
+            st.markdown(f"- **{esc(e.key)}**: {esc(e.reason)}")
 with st.expander("Assumptions and how the figures are computed"):
     st.dataframe(
         [r.model_dump() for r in rep.assumption_rows],
@@ -93,7 +96,7 @@ with st.expander("Assumptions and how the figures are computed"):
         column_config={"why": st.column_config.TextColumn(width="large")},
     )
     for note in rep.notes:
-        st.markdown(f"- {note}")
-    st.markdown("**Prices:** " + rep.pricing.source)
+        st.markdown(f"- {esc(note)}")
+    st.markdown("**Prices:** " + esc(rep.pricing.source))
     for line in rep.pricing.sources:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {esc(line)}")

@@ -5,12 +5,13 @@ import streamlit as st
 
 from estimator.dashboard import state
 from estimator.errors import EstimatorError
+from estimator.escape import streamlit_text as esc
 from estimator.views import pricing
 
 cat = state.catalog()
 wi = state.current_whatif(None)
 st.title("Pricing")
-st.markdown(f"**Catalog:** {cat.source}")
+st.markdown(f"**Catalog:** {esc(cat.source)}")
 
 left, mid, right = st.columns([2, 3, 2])
 everything = left.toggle(
@@ -69,12 +70,12 @@ st.caption(
 )
 st.subheader("Where these prices come from")
 for line in listed.price_sources:
-    st.markdown(f"- {line}")
+    st.markdown(f"- {esc(line)}")
 for line in listed.notes:
-    st.markdown(f"- **Override:** {line}")
+    st.markdown(f"- **Override:** {esc(line)}")
 with st.expander(f"{len(listed.caveats)} caveats"):
     for line in listed.caveats:
-        st.markdown(f"- {line}")
+        st.markdown(f"- {esc(line)}")
 if listed.missing:
     with st.expander(f"{len(listed.missing)} prices missing (left out, never counted as zero)"):
         st.dataframe([m.model_dump() for m in listed.missing], hide_index=True)

@@ -6,6 +6,7 @@ from typing import Any
 import streamlit as st
 
 from estimator.dashboard import charts, state
+from estimator.escape import streamlit_text as esc
 from estimator.views import fmt, run_detail
 
 snap = state.snapshot()
@@ -20,11 +21,11 @@ run = state.run(run_id)
 detail = run_detail.run_detail(run)
 
 if detail.status != "ok":
-    st.error(f"This run {detail.status}: {detail.failure or 'no reason recorded'}")
+    st.error(f"This run {detail.status}: {esc(detail.failure or 'no reason recorded')}")
 if detail.generator_bound:
     bound = [p.name for p in detail.phases if p.generator_bound]
     st.warning(
-        f"Generator-bound in {', '.join(bound)}: the load generator's busiest process used "
+        f"Generator-bound in {esc(', '.join(bound))}: the load generator's busiest process used "
         f"≥ {run_detail.GENERATOR_LIMIT:.0%} of a CPU, so the server was not the limit there. "
         "Capacities from these phases are lower bounds (shown as ≥), never server capacity."
     )
@@ -35,12 +36,12 @@ c1.metric(
     "—"
     if detail.capacity_rps is None
     else fmt.capacity(detail.capacity_rps, detail.capacity_lower_bound),
-    help=detail.capacity_detail,
+    help=esc(detail.capacity_detail),
 )
 c2.metric("SLO: p95, ms", f"≤ {detail.slo_p95_ms:g}")
 c3.metric("Phases", f"{len(detail.phases)}")
 c4.metric("Generator-bound", "yes" if detail.generator_bound else "no")
-st.caption(f"Capacity search: {detail.capacity_detail}. Warm-up: {detail.warmup}.")
+st.caption(f"Capacity search: {esc(detail.capacity_detail)}. Warm-up: {esc(detail.warmup)}.")
 
 frame = state.series(run_id)
 if frame.empty:
@@ -101,8 +102,8 @@ st.dataframe(
     },
 )
 with st.expander("Measured on"):
-    st.table({k: [v] for k, v in detail.facts.items()})
+    st.table({esc(k): [esc(v)] for k, v in detail.facts.items()})
 if detail.warnings:
     with st.expander(f"{len(detail.warnings)} warnings"):
         for w in detail.warnings:
-            st.markdown(f"- {w}")
+            st.markdown(f"- {esc(w)}")
