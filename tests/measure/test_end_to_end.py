@@ -170,19 +170,19 @@ def test_a_batch_measures_its_configurations_side_by_side_in_rounds(tmp_path: Pa
 
 def test_one_server_failing_leaves_the_others_measured(tmp_path: Path) -> None:
     servers = SYNC + '[[servers]]\nkind = "gunicorn-sync"\nworkers = 1\n'
-    servers += 'extra_args = ["--no-such-option"]\n'
+    servers += 'extra_args = ["--timeout", "abc"]\n'  # an allowed option, a bad value
     scenario = _write(
         tmp_path, '["cpython-3.11"]', servers=servers, cpu="[cpu]\nquota_cpus = 0.8\n"
     )
     proc = _run(tmp_path, scenario)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # a cell failed: said, exit 1
     assert "1 ok, 1 failed" in proc.stdout
     with Store(tmp_path / "results.sqlite", create=False) as store:
         (ok,) = store.results()
         (failed,) = store.results(status="failed")
     assert failed.failure_stage == "server"
     assert failed.failure is not None
-    assert "no-such-option" in failed.failure or "usage" in failed.failure.lower()
+    assert "timeout" in failed.failure or "usage" in failed.failure.lower()
     assert ok.cost
     assert ok.launch is not None
     placement = ok.launch.placement

@@ -91,14 +91,15 @@ _one(
     "test_interrupt_keeps_finished_cells",
     "ctrl-c-mid-sweep",
     "Ctrl-C in the middle of a sweep",
-    "finished cells kept, the cell stored as interrupted, exit 130",
+    "finished cells kept, the batch's unfinished cells stored as interrupted",
 )
 _one(
     "tests.measure.test_end_to_end",
-    "test_interrupted_sweep_keeps_finished_cells_and_leaves_nothing",
+    "test_an_interrupted_batch_keeps_its_windows_and_leaves_nothing",
     "sigint-real-sweep",
     "SIGINT to a real `estimator run`",
-    "finished cells kept, nothing left running",
+    "the batch's unfinished configurations stored as interrupted with their windows, exit 130, "
+    "nothing left running",
 )
 _one(
     "tests.cli.test_dashboard",

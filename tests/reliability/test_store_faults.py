@@ -27,6 +27,9 @@ from tests.reliability.cases import FAULT, INPUT, Case, cases
 from tests.reliability.helpers import assert_one_line_error, cli
 from tests.test_sweep import INTERPRETERS, FakeMeasure, scenario
 
+RUN_ID = fixture_runs()[0].id
+"""A recorded run (any: the store holds 16)."""
+
 PEAK = ["--peak-rps", "100", "--region", "us-east-1"]
 
 
@@ -55,7 +58,7 @@ DAMAGED = [
     )
     for cmd in (
         ["runs"],
-        ["show", "666fa8c71e5d"],
+        ["show", RUN_ID],
         ["estimate", *PEAK],
         ["report", *PEAK],
         ["compare", "flask 3.11", "flask 3.13"],
@@ -268,10 +271,10 @@ def test_team_sharing_one_store(
         writer.execute("BEGIN IMMEDIATE")
         writer.execute("DELETE FROM runs")  # not committed: readers still see every run
         try:
-            for argv in (["runs", "--json"], ["show", "666fa8c71e5d"], ["estimate", *PEAK]):
+            for argv in (["runs", "--json"], ["show", RUN_ID], ["estimate", *PEAK]):
                 rc, out, err = cli(capsys, *argv, "--results", path)
                 assert rc == 0, err
-            assert "666fa8c71e5d" in out or "$" in out
+            assert RUN_ID in out or "$" in out
         finally:
             writer.execute("ROLLBACK")
             writer.close()
@@ -283,7 +286,7 @@ def test_team_sharing_one_store(
         before = (path.read_bytes(), path.stat().st_mtime_ns)
         for argv in (
             ["runs"],
-            ["show", "666fa8c71e5d"],
+            ["show", RUN_ID],
             ["estimate", *PEAK],
             ["report", *PEAK, "--format", "csv"],
             ["compare", "flask 3.11 sync", "flask 3.13 sync"],
@@ -479,10 +482,11 @@ def test_runs_unreadable_by_this_version_are_left_out_with_a_warning(
     with sqlite3.connect(path) as conn:
         conn.execute(
             "UPDATE runs SET result_json = json_set(result_json, '$.cell.slo.p95_ms', NULL)"
-            " WHERE id = '666fa8c71e5d'"
+            " WHERE id = ?",
+            (RUN_ID,),
         )
     rc, out, err = cli(capsys, "estimate", "--results", path, *PEAK)
     assert rc == 0, err
     assert "1 run(s)" in err
-    assert "666fa8c71e5d" in err
+    assert RUN_ID in err
     assert "$" in out
