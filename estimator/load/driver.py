@@ -42,6 +42,7 @@ import gevent
 import gevent.event
 import locust  # monkey-patches this process with gevent (see the module docstring)
 from gevent.fileobject import FileObjectPosix
+from locust import FastHttpUser, HttpUser
 from locust.env import Environment
 from locust.log import setup_logging
 from locust.runners import LocalRunner
@@ -87,10 +88,26 @@ def _describe_load_error(path: Path, exc: BaseException) -> str:
     return f"locustfile {path}{where}: {type(exc).__name__}: {exc}; fix the locustfile"
 
 
+def _close_after_each_request(cls: type[locust.User]) -> None:
+    """A new connection per request: every request says `Connection: close`, so the server
+    closes the connection after its response and the next request opens another (what a load
+    balancer that keeps no connections to its targets does). FastHttpUser takes it as a class
+    default header; an HttpUser's session gets it at its start (`Driver._install`)."""
+    if issubclass(cls, FastHttpUser):
+        cls.default_headers = {**(cls.default_headers or {}), "Connection": "close"}
+    elif not issubclass(cls, HttpUser):
+        raise FatalError(
+            f"user class {cls.__name__} is neither an HttpUser nor a FastHttpUser: its "
+            "connections can't be made per request; set [load] keep_alive = true or derive it "
+            "from locust.HttpUser or locust.FastHttpUser"
+        )
+
+
 class Driver:
     """Locust environment plus our pacing, gating and recording."""
 
-    def __init__(self, locustfile: Path, host: str) -> None:
+    def __init__(self, locustfile: Path, host: str, *, keep_alive: bool = True) -> None:
+        self.keep_alive = keep_alive
         self.gate = gevent.event.Event()  # set: users may send; clear: paused
         self.pacer = Pacer()
         self.recorder: PhaseRecorder | None = None
@@ -145,11 +162,15 @@ class Driver:
             return 0.0
 
         cls.wait_time = wait_time
+        if not self.keep_alive:
+            _close_after_each_request(cls)
         original = cls.on_start
         if getattr(original, "_estimator_gated", False):
             return
 
         def on_start(user: locust.User) -> None:
+            if not driver.keep_alive and isinstance(user, HttpUser):
+                user.client.headers["Connection"] = "close"  # a requests.Session
             original(user)
             user._state = LOCUST_STATE_WAITING  # killable while it waits, like in wait_time
             driver.next_slot()
@@ -284,6 +305,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m estimator.load.driver")
     parser.add_argument("--locustfile", type=Path, required=True)
     parser.add_argument("--host", required=True)
+    parser.add_argument(
+        "--connection-close",
+        action="store_true",
+        help="a new connection per request (every request says `Connection: close`)",
+    )
     args = parser.parse_args(argv)
     # The protocol gets a private copy of stdout; fd 1 then joins stderr (the log file).
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -292,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = FileObjectPosix(0, "rb", close=False)
     driver: Driver | None = None
     try:
-        driver = Driver(args.locustfile.resolve(), args.host)
+        driver = Driver(args.locustfile.resolve(), args.host, keep_alive=not args.connection_close)
         _send(
             channel,
             DriverReady(

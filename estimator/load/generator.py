@@ -149,8 +149,11 @@ class LoadGenerator:
         *,
         closed_loop_users: int,
         max_users: int,
+        keep_alive: bool = True,
     ) -> None:
         self._drivers = list(drivers)
+        self.keep_alive = keep_alive
+        """False: a new connection per request (else one per simulated user, kept alive)"""
         self.user_classes: list[str] = []  # known once the drivers are ready
         self._ready = False
         self.closed_loop_users = closed_loop_users
@@ -254,12 +257,17 @@ def _start_driver(
     host: str,
     run_dir: Path,
     pass_env: Sequence[str] = (),
+    keep_alive: bool = True,
 ) -> _DriverProcess:
     log_path = run_dir / f"locust-{index}.log"
     env = child_env(pass_env)  # the locustfile is the user's code: no credentials of ours
+    argv: list[str | os.PathLike[str]] = [python, "-m", "estimator.load.driver"]
+    argv += ["--locustfile", locustfile, "--host", host]
+    if not keep_alive:
+        argv.append("--connection-close")
     with log_path.open("ab") as log:
         proc = procs.spawn(
-            [python, "-m", "estimator.load.driver", "--locustfile", locustfile, "--host", host],
+            argv,
             cwd=locustfile.parent,
             env=env,
             stdin=subprocess.PIPE,
@@ -300,6 +308,7 @@ def load_generator(
     python: str | os.PathLike[str] = sys.executable,
     wait: bool = True,
     pass_env: Sequence[str] = (),
+    keep_alive: bool = True,
 ) -> Iterator[LoadGenerator]:
     """Start the drivers (one per CPU in `cpus` unless `processes` says otherwise), wait
     until each has loaded the locustfile (`wait=False`: the first phase or `wait_ready()`
@@ -309,7 +318,8 @@ def load_generator(
     `server_slots` (concurrent requests the server can hold; None for async) sizes
     closed-loop phases. Raises `ConfigError` for a bad host or a missing locustfile and
     `LoadError` when a driver can't load it (the message has the file, line and error).
-    The drivers get a minimal environment (`estimator.redact.child_env`) plus `pass_env`."""
+    The drivers get a minimal environment (`estimator.redact.child_env`) plus `pass_env`.
+    `keep_alive` False: a new connection per request (`Connection: close` on every one)."""
     host = check_host(host, allow_remote=allow_remote)
     locustfile = Path(locustfile).resolve()
     if not locustfile.is_file():
@@ -332,12 +342,14 @@ def load_generator(
                     host=host,
                     run_dir=run_dir,
                     pass_env=pass_env,
+                    keep_alive=keep_alive,
                 )
             )
         gen = LoadGenerator(
             drivers,
             closed_loop_users=closed_loop_users(server_slots, max_users=max_users),
             max_users=max_users,
+            keep_alive=keep_alive,
         )
         if wait:
             gen.wait_ready()

@@ -151,10 +151,28 @@ def _locustfile(value: str, base_dir: Path) -> Path:
     return (base_dir / value).resolve()
 
 
+ADDED_AT_DEFAULT: dict[str, dict[str, object]] = {
+    "server": {"reuse_port": False, "keep_alive_s": None},
+    "load": {"keep_alive": True},
+}
+"""Fields added after stores of measured runs existed: at their default they are left out of
+the content hashes, so a scenario that does not set them keeps its version and its cells
+their keys (runs already measured are neither redone nor set apart)."""
+
+
+def drop_added_defaults(section: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """`payload` (a dumped server config or load plan) without the added fields that are at
+    their default (`ADDED_AT_DEFAULT`)."""
+    added = ADDED_AT_DEFAULT[section]
+    return {k: v for k, v in payload.items() if not (k in added and v == added[k])}
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """Content hash of what determines the measurements (not the name)."""
     payload = scenario.model_dump(
         mode="json", exclude={"name": True, "apps": {"__all__": {"public_env", "pass_env"}}}
     )
+    payload["servers"] = [drop_added_defaults("server", s) for s in payload["servers"]]
+    payload["load"] = drop_added_defaults("load", payload["load"])
     blob = json.dumps(payload, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()[:16]

@@ -124,6 +124,22 @@ class ServerConfig(Model):
         None, ge=1, le=1024, description="threads per worker (gunicorn-gthread only)"
     )
     preload: bool = Field(False, description="gunicorn --preload (import the app in the master)")
+    reuse_port: bool = Field(
+        False,
+        description="gunicorn --reuse-port: each worker listens on its own socket and the "
+        "kernel spreads new connections over them (SO_REUSEPORT); without it the workers share "
+        "one socket and the first to wake takes the connection. gunicorn kinds only: uvicorn "
+        "has no such option (its workers share the supervisor's socket)",
+    )
+    keep_alive_s: int | None = Field(
+        None,
+        ge=0,
+        le=3600,
+        description="seconds an idle kept-alive connection stays open (gunicorn --keep-alive, "
+        "uvicorn --timeout-keep-alive); 0 closes every connection after its response. None: "
+        "the launcher's default (5 s). Not for gunicorn-sync, whose workers close every "
+        "connection anyway",
+    )
     extra_args: list[str] = Field(
         default_factory=list,
         description="more server options, checked against the server's known options "
@@ -153,6 +169,16 @@ class ServerConfig(Model):
             )
         if self.preload and self.kind == "uvicorn":
             raise ValueError("preload applies to gunicorn kinds only; remove it for 'uvicorn'")
+        if self.reuse_port and self.kind == "uvicorn":
+            raise ValueError(
+                "reuse_port: uvicorn has no --reuse-port (its workers share the supervisor's "
+                "socket); serve the app with kind 'gunicorn-uvicorn' to set it, or remove it"
+            )
+        if self.keep_alive_s is not None and self.kind == "gunicorn-sync":
+            raise ValueError(
+                "keep_alive_s: gunicorn's sync workers close every connection after its "
+                "response (no keep-alive to set); use kind 'gunicorn-gthread' or remove it"
+            )
         return self
 
     @property
@@ -178,14 +204,36 @@ class ServerConfig(Model):
 
     @property
     def label(self) -> str:
-        """Stable, human-readable key: 'gunicorn-sync w2', 'gunicorn-gthread w2x4'."""
+        """Stable, human-readable key: 'gunicorn-sync w2', 'gunicorn-gthread w2x4',
+        'gunicorn-gthread w9x1 reuse-port keep-alive 0s'."""
+        return self._label(settings=True)
+
+    @property
+    def base_label(self) -> str:
+        """The label without the connection settings (`reuse_port`, `keep_alive_s`): configs
+        with the same base label differ only in them, and are compared on them."""
+        return self._label(settings=False)
+
+    def _label(self, *, settings: bool) -> str:
         conc = f"w{self.workers}"
         if self.kind == "gunicorn-gthread":
             conc += f"x{self.threads_per_worker}"
-        extra = (" preload" if self.preload else "") + (
-            " " + " ".join(self.extra_args) if self.extra_args else ""
-        )
+        extra = " preload" if self.preload else ""
+        if settings:
+            extra += " reuse-port" if self.reuse_port else ""
+            extra += f" keep-alive {self.keep_alive_s}s" if self.keep_alive_s is not None else ""
+        extra += " " + " ".join(self.extra_args) if self.extra_args else ""
         return f"{self.kind} {conc}{extra}"
+
+    @property
+    def connection_settings(self) -> list[str]:
+        """The connection settings as the server's own options ('--reuse-port',
+        '--keep-alive 0'); empty: the launcher's defaults."""
+        out = ["--reuse-port"] if self.reuse_port else []
+        if self.keep_alive_s is not None:
+            flag = "--timeout-keep-alive" if self.kind == "uvicorn" else "--keep-alive"
+            out.append(f"{flag} {self.keep_alive_s}")
+        return out
 
 
 class Slo(Model):
@@ -269,6 +317,14 @@ class LoadPlan(Model):
         "(exactly 1/rate apart, which hides queueing)",
     )
     seed: int = Field(1, ge=0, le=2**31, description="seeds request choices and arrival gaps")
+    keep_alive: bool = Field(
+        True,
+        description="each simulated user keeps its connection open between requests (HTTP "
+        "keep-alive, as a load balancer that keeps connections to its targets); false: a new "
+        "connection per request (the generator sends `Connection: close`), as a balancer that "
+        "opens one per request. Which one matches your balancer changes how evenly a "
+        "server's workers are used",
+    )
     users: int | None = Field(
         None, ge=1, le=100_000, description="simulated users (default: automatic)"
     )

@@ -23,6 +23,7 @@ class LaunchSettings(Model):
 
     backlog: int = 2048
     keep_alive_s: int = 5
+    """the default; a server config's `keep_alive_s` replaces it"""
     worker_timeout_s: int = 30
     graceful_timeout_s: int = 2
     access_log: bool = False
@@ -40,6 +41,11 @@ CONTROL_SOCKET_SINCE = (25, 1)
 start, so we turn it off."""
 
 _GUNICORN_WORKER = {"gunicorn-sync": "sync", "gunicorn-gthread": "gthread"}
+
+
+def keep_alive_s(config: ServerConfig) -> int:
+    """Seconds an idle kept-alive connection stays open: the config's, else the launcher's."""
+    return SETTINGS.keep_alive_s if config.keep_alive_s is None else config.keep_alive_s
 
 
 def format_host(host: str) -> str:
@@ -68,7 +74,8 @@ def _server_versions(python: Path, config: ServerConfig) -> dict[str, str]:
 def build_argv(python: Path, app: AppSpec, config: ServerConfig, host: str, port: int) -> list[str]:
     """The server's argv (no shell): the settings estimator fixes, then the config's extra
     arguments (allow-listed, see `serve.options`: they may change those settings), then what
-    the launcher owns (bind address, workers, worker class…) last, so nothing overrides it."""
+    the launcher owns (the connection settings keep-alive and reuse-port, bind address,
+    workers, worker class…) last, so nothing overrides it."""
     try:
         entry = app.entry_for(config.interface)
     except ValueError:
@@ -83,17 +90,21 @@ def build_argv(python: Path, app: AppSpec, config: ServerConfig, host: str, port
     if config.kind == "uvicorn":
         factory = entry.endswith("()")
         argv = [str(python), "-m", "uvicorn", entry.removesuffix("()")]
-        argv += ["--backlog", str(s.backlog), "--timeout-keep-alive", str(s.keep_alive_s)]
+        argv += ["--backlog", str(s.backlog)]
         argv += ["--timeout-graceful-shutdown", str(s.graceful_timeout_s)]
         argv += ["--log-level", s.log_level, "--no-access-log", *extra]
+        argv += ["--timeout-keep-alive", str(keep_alive_s(config))]
         argv += ["--host", host, "--port", str(port), "--workers", str(config.workers)]
         if factory:
             argv.append("--factory")
         return argv
     argv = [str(python), "-m", "gunicorn"]
-    argv += ["--backlog", str(s.backlog), "--keep-alive", str(s.keep_alive_s)]
+    argv += ["--backlog", str(s.backlog)]
     argv += ["--timeout", str(s.worker_timeout_s), "--graceful-timeout", str(s.graceful_timeout_s)]
     argv += ["--log-level", s.log_level, *extra]  # no --access-logfile: off
+    argv += ["--keep-alive", str(keep_alive_s(config))]
+    if config.reuse_port:
+        argv.append("--reuse-port")
     argv += ["--error-logfile", "-", "--bind", f"{format_host(host)}:{port}"]
     argv += ["--workers", str(config.workers)]
     if config.kind == "gunicorn-uvicorn":

@@ -6,7 +6,8 @@ Only *full* long options on an allow-list pass, each with its value (`--timeout 
 - gunicorn parses with argparse, which accepts any unambiguous prefix: `--bin=0.0.0.0:80` is
   `--bind`, `--daem` is `--daemon`. An abbreviation is never passed: it is resolved against
   every gunicorn option to say what it would have meant;
-- options the launcher owns (bind address, workers, worker class, daemon mode, reloader,
+- options the launcher owns (bind address, workers, worker class, the connection settings
+  `reuse_port` and `keep_alive_s` of the server config, daemon mode, reloader,
   config file, working directory, Python path, user/group, TLS, logging destinations and
   remote metrics that would send data off the machine) are refused even when spelled out;
 - short options (`-b`, `-D`), bare values, `--` are refused: spell the long option.
@@ -54,12 +55,19 @@ _TLS = "TLS (the load generator speaks plain HTTP on loopback)"
 _USER = "a change of user or group"
 _ENV = "environment variables (set them in the app's `env`, where secrets are redacted)"
 _EXIT = "makes the server exit at once instead of serving"
+_REUSE = (
+    "a connection setting: set `reuse_port = true` on the server config (it is then part of "
+    "the config's label, and measured beside the config without it)"
+)
+_KEEP = (
+    "a connection setting: set `keep_alive_s` on the server config (it is then part of the "
+    "config's label, and measured beside the config without it)"
+)
 
 GUNICORN = ServerOptions(
     server="gunicorn",
     allowed={
         "--backlog": VALUE,
-        "--keep-alive": VALUE,
         "--timeout": VALUE,
         "--graceful-timeout": VALUE,
         "--max-requests": VALUE,
@@ -69,7 +77,6 @@ GUNICORN = ServerOptions(
         "--limit-request-line": VALUE,
         "--limit-request-fields": VALUE,
         "--limit-request-field_size": VALUE,
-        "--reuse-port": FLAG,
         "--no-sendfile": FLAG,
         "--log-level": VALUE,
         "--access-logfile": VALUE,
@@ -108,6 +115,8 @@ GUNICORN = ServerOptions(
         "--worker-class": _OWNED,
         "--threads": _OWNED,
         "--preload": _OWNED,
+        "--reuse-port": _REUSE,
+        "--keep-alive": _KEEP,
         "--daemon": _DAEMON,
         "--pid": _DAEMON,
         "--reload": _RELOAD,
@@ -194,7 +203,6 @@ UVICORN = ServerOptions(
         "--backlog": VALUE,
         "--limit-max-requests": VALUE,
         "--limit-max-requests-jitter": VALUE,
-        "--timeout-keep-alive": VALUE,
         "--timeout-graceful-shutdown": VALUE,
         "--timeout-worker-healthcheck": VALUE,
         "--header": VALUE,
@@ -207,6 +215,7 @@ UVICORN = ServerOptions(
         "--uds": _BIND,
         "--fd": _BIND,
         "--workers": _OWNED,
+        "--timeout-keep-alive": _KEEP,
         "--factory": "the app factory flag (write the entry point as 'module:create_app()')",
         "--reload": _RELOAD,
         "--reload-dir": _RELOAD,

@@ -67,8 +67,12 @@ REFUSED = [
     _g("--check-config", "makes the server exit"),
     _g("--spew", "traces every line"),
     _g("--timeout", "--timeout needs a value"),
-    _g("--timeout --reuse-port", "--timeout needs a value"),
-    _g("--reuse-port=1", "--reuse-port takes no value"),
+    _g("--timeout --no-sendfile", "--timeout needs a value"),
+    _g("--no-sendfile=1", "--no-sendfile takes no value"),
+    _g("--reuse-port", "set `reuse_port = true` on the server config"),
+    _g("--keep-alive=0", "set `keep_alive_s` on the server config"),
+    _g("--keep-a 0", "it abbreviates --keep-alive"),
+    _g("--timeout-keep-alive=0", "set `keep_alive_s`", kind="uvicorn"),
     _g("--bogus", "not a known gunicorn option"),
     _g("--", "not an option"),
     _g("app:other", "not an option", cid="gunicorn-positional"),
@@ -110,13 +114,13 @@ def test_server_argument_bypass_is_refused(case: Case, venv: Path) -> None:
         ("gunicorn-sync", ["--timeout", "60"], ["--timeout", "60"]),
         (
             "gunicorn-sync",
-            ["--max-requests=1000", "--reuse-port"],
-            ["--max-requests=1000", "--reuse-port"],
+            ["--max-requests=1000", "--no-sendfile"],
+            ["--max-requests=1000", "--no-sendfile"],
         ),
         (
             "gunicorn-gthread",
-            ["--keep-alive", "0", "--backlog", "64"],
-            ["--keep-alive", "0", "--backlog", "64"],
+            ["--graceful-timeout", "0", "--backlog", "64"],
+            ["--graceful-timeout", "0", "--backlog", "64"],
         ),
         ("gunicorn-uvicorn", ["--name", "[t] x"], ["--name", "[t] x"]),
         (
@@ -124,7 +128,7 @@ def test_server_argument_bypass_is_refused(case: Case, venv: Path) -> None:
             ["--limit-concurrency", "100", "--no-server-header"],
             ["--limit-concurrency", "100", "--no-server-header"],
         ),
-        ("uvicorn", ["--timeout-keep-alive=0"], ["--timeout-keep-alive=0"]),
+        ("uvicorn", ["--timeout-graceful-shutdown=0"], ["--timeout-graceful-shutdown=0"]),
     ],
 )
 def test_allowed_options_pass_before_the_launchers_own(
@@ -174,12 +178,12 @@ def test_no_allowed_option_abbreviates_a_refused_one(table: object) -> None:
 
 
 def test_flags_take_no_value_and_options_one() -> None:
-    assert check_server_args("gunicorn-sync", ["--reuse-port", "--timeout", "5"]) == [
-        "--reuse-port",
+    assert check_server_args("gunicorn-sync", ["--no-sendfile", "--timeout", "5"]) == [
+        "--no-sendfile",
         "--timeout",
         "5",
     ]
-    assert GUNICORN.allowed["--reuse-port"] == FLAG
+    assert GUNICORN.allowed["--no-sendfile"] == FLAG
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
 
 from estimator.errors import ConfigError
-from estimator.scenario import ServerConfig
+from estimator.scenario import Scenario, ServerConfig
 from estimator.scenario.loader import (
     builtin_scenarios,
     load_scenario,
@@ -72,6 +74,20 @@ def test_minimal_scenario_gets_defaults(tmp_path: Path) -> None:
             "[load]\nsteady_fractions = [0.5, 1.5]\n",
             "fractions must be between 0 and 1 (exclusive), got [1.5]",
         ),
+        (
+            '[[servers]]\nkind = "uvicorn"\nreuse_port = true\n',
+            "reuse_port: uvicorn has no --reuse-port (its workers share the supervisor's "
+            "socket); serve the app with kind 'gunicorn-uvicorn' to set it, or remove it",
+        ),
+        (
+            '[[servers]]\nkind = "gunicorn-sync"\nkeep_alive_s = 0\n',
+            "keep_alive_s: gunicorn's sync workers close every connection after its response",
+        ),
+        (
+            '[[servers]]\nkind = "gunicorn-gthread"\nkeep_alive_s = -1\n',
+            "servers[0].keep_alive_s = -1: Input should be greater than or equal to 0",
+        ),
+        ("[load]\nkeep_alive = 3\n", "load.keep_alive = 3: Input should be a valid boolean"),
     ],
 )
 def test_invalid_scenarios_name_key_value_and_fix(tmp_path: Path, extra: str, message: str) -> None:
@@ -122,6 +138,38 @@ def test_hash_ignores_name_but_not_content(tmp_path: Path) -> None:
     c = load_scenario(write(tmp_path, 'name = "a"\nrepetitions = 2\n' + APP, "c.toml"))
     assert scenario_hash(a) == scenario_hash(b)
     assert scenario_hash(a) != scenario_hash(c)
+
+
+def _hash_before_connection_settings(scenario: Scenario) -> str:
+    """The content hash as computed before `reuse_port`, `keep_alive_s` and `[load]
+    keep_alive` existed."""
+    payload = scenario.model_dump(
+        mode="json", exclude={"name": True, "apps": {"__all__": {"public_env", "pass_env"}}}
+    )
+    for server in payload["servers"]:
+        del server["reuse_port"], server["keep_alive_s"]
+    del payload["load"]["keep_alive"]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def test_connection_settings_at_their_default_keep_the_scenario_version(tmp_path: Path) -> None:
+    servers = '[[servers]]\nkind = "gunicorn-gthread"\nworkers = 9\nthreads = 1\n'
+    plain = load_scenario(write(tmp_path, servers + APP, "a.toml"))
+    assert scenario_hash(plain) == _hash_before_connection_settings(plain)
+    for extra, where in (
+        ("reuse_port = true\n", "server"),
+        ("keep_alive_s = 0\n", "server"),
+        ("[load]\nkeep_alive = false\n", "load"),
+    ):
+        text = servers + extra + APP if where == "server" else servers + APP + extra
+        other = load_scenario(write(tmp_path, text, "b.toml"))
+        assert scenario_hash(other) != scenario_hash(plain), extra
+    both = load_scenario(write(tmp_path, servers + servers + "reuse_port = true\n" + APP))
+    assert [s.label for s in both.servers] == [
+        "gunicorn-gthread w9x1",
+        "gunicorn-gthread w9x1 reuse-port",
+    ]
+    assert {s.base_label for s in both.servers} == {"gunicorn-gthread w9x1"}
 
 
 def test_shipped_scenarios_exist() -> None:

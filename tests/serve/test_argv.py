@@ -30,15 +30,15 @@ def venv(tmp_path: Path) -> Path:
 
 APP = AppSpec(name="shop", directory=Path("/srv/shop"), wsgi="shop.wsgi:app", asgi="shop.asgi:app")
 FIXED = [
-    "--backlog", "2048", "--keep-alive", "5", "--timeout", "30", "--graceful-timeout", "2",
-    "--log-level", "info",
+    "--backlog", "2048", "--timeout", "30", "--graceful-timeout", "2", "--log-level", "info",
 ]  # fmt: skip
 
 
 def test_gunicorn_sync_sets_every_default_that_matters(venv: Path) -> None:
     argv = build_argv(venv, APP, ServerConfig(kind="gunicorn-sync", workers=3), "127.0.0.1", 8000)
     assert argv == [
-        str(venv), "-m", "gunicorn", *FIXED, "--error-logfile", "-", "--bind", "127.0.0.1:8000",
+        str(venv), "-m", "gunicorn", *FIXED, "--keep-alive", "5", "--error-logfile", "-",
+        "--bind", "127.0.0.1:8000",
         "--workers", "3", "--worker-class", "sync", "--no-control-socket", "shop.wsgi:app",
     ]  # fmt: skip
     assert "--access-logfile" not in argv
@@ -51,7 +51,7 @@ def test_gthread_threads_preload_and_extra_args_before_the_launchers_own(venv: P
         workers=2,
         threads=8,
         preload=True,
-        extra_args=["--keep-alive", "75"],
+        extra_args=["--timeout", "75"],
     )
     argv = build_argv(venv, APP, config, "127.0.0.1", 8000)
     assert argv[argv.index("--worker-class") + 1] == "gthread"
@@ -59,9 +59,39 @@ def test_gthread_threads_preload_and_extra_args_before_the_launchers_own(venv: P
     assert "--preload" in argv
     # after the fixed settings (they override them), before what the launcher owns
     extra = argv.index("75") - 1
-    assert argv[extra] == "--keep-alive"
-    assert argv.index("--keep-alive") < extra < argv.index("--bind") < argv.index("--threads")
+    assert argv[extra] == "--timeout"
+    assert argv.index("--timeout") < extra < argv.index("--bind") < argv.index("--threads")
     assert argv[-1] == "shop.wsgi:app"
+
+
+def test_connection_settings_are_the_launchers_after_the_extra_args(venv: Path) -> None:
+    config = ServerConfig(
+        kind="gunicorn-gthread",
+        workers=9,
+        threads=1,
+        reuse_port=True,
+        keep_alive_s=0,
+        extra_args=["--timeout", "60"],
+    )
+    argv = build_argv(venv, APP, config, "127.0.0.1", 8000)
+    assert argv.count("--keep-alive") == 1
+    assert argv[argv.index("--keep-alive") + 1] == "0"
+    assert "--reuse-port" in argv
+    assert argv.index("60") < argv.index("--keep-alive") < argv.index("--bind")
+    assert config.label == "gunicorn-gthread w9x1 reuse-port keep-alive 0s --timeout 60"
+    assert config.base_label == "gunicorn-gthread w9x1 --timeout 60"
+    assert config.connection_settings == ["--reuse-port", "--keep-alive 0"]
+    plain = build_argv(venv, APP, ServerConfig(kind="gunicorn-gthread"), "127.0.0.1", 8000)
+    assert "--reuse-port" not in plain
+    assert plain[plain.index("--keep-alive") + 1] == str(SETTINGS.keep_alive_s)
+
+
+def test_uvicorn_keep_alive_is_its_timeout_keep_alive(venv: Path) -> None:
+    config = ServerConfig(kind="uvicorn", workers=2, keep_alive_s=30)
+    argv = build_argv(venv, APP, config, "127.0.0.1", 8001)
+    assert argv[argv.index("--timeout-keep-alive") + 1] == "30"
+    assert config.connection_settings == ["--timeout-keep-alive 30"]
+    assert config.label == "uvicorn w2 keep-alive 30s"
 
 
 def test_gthread_default_threads_are_recorded(venv: Path) -> None:
@@ -82,8 +112,8 @@ def test_uvicorn(venv: Path) -> None:
     argv = build_argv(venv, APP, ServerConfig(kind="uvicorn", workers=4), "127.0.0.1", 8001)
     assert argv == [
         str(venv), "-m", "uvicorn", "shop.asgi:app", "--backlog", "2048",
-        "--timeout-keep-alive", "5", "--timeout-graceful-shutdown", "2", "--log-level", "info",
-        "--no-access-log", "--host", "127.0.0.1", "--port", "8001", "--workers", "4",
+        "--timeout-graceful-shutdown", "2", "--log-level", "info", "--no-access-log",
+        "--timeout-keep-alive", "5", "--host", "127.0.0.1", "--port", "8001", "--workers", "4",
     ]  # fmt: skip
 
 
