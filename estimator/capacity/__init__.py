@@ -33,7 +33,13 @@ from estimator.capacity.quota import (
     quota_curve_from_summaries,
 )
 from estimator.capacity.traffic import TrafficProfile, load_traffic
-from estimator.capacity.validation import ValidationRow, predict_measured, validation_table
+from estimator.capacity.validation import (
+    SaturationPrediction,
+    ValidationRow,
+    predict_measured,
+    predict_saturation,
+    validation_table,
+)
 
 __all__ = [
     "DEFAULT_QUOTA_CURVE",
@@ -55,6 +61,7 @@ __all__ = [
     "MeasuredInputs",
     "QuotaCurve",
     "QuotaPoint",
+    "SaturationPrediction",
     "TrafficProfile",
     "ValidationRow",
     "WorkersRule",
@@ -67,6 +74,7 @@ __all__ = [
     "plan_fleet",
     "plan_lambda",
     "predict_measured",
+    "predict_saturation",
     "quota_curve_from_summaries",
     "validation_table",
     "with_measured_quota_curve",

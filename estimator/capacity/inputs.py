@@ -69,6 +69,12 @@ class MeasuredInputs(Model):
     worker_uss_mb: Estimate = Field(description="M_w")
     shared_mb: Estimate = Field(description="M_0")
     slo_p95_ms: float
+    busy_workers: Estimate | None = Field(
+        None,
+        description="effective busy workers measured (1 ÷ Σ share² of the workers' CPU, per "
+        "cost window); None: not judged (every worker counted busy)",
+    )
+    workers_uneven: bool = Field(False, description="the measured workers were unevenly used")
     host: HostFacts
     warnings: list[str]
     confidence: float = Field(
@@ -115,6 +121,8 @@ class MeasuredInputs(Model):
             worker_uss_mb=s.worker_uss_mb,
             shared_mb=s.shared_mb,
             slo_p95_ms=s.slo_p95_ms,
+            busy_workers=s.effective_workers,
+            workers_uneven=s.workers_uneven,
             host=s.host,
             warnings=s.warnings,
         )
@@ -142,8 +150,10 @@ class MeasuredInputs(Model):
 
     def at_confidence(self, confidence: float) -> MeasuredInputs:
         """The same inputs with every CI rescaled to `confidence`."""
+        busy = self.busy_workers
         return self.model_copy(
             update={
+                "busy_workers": None if busy is None else at_confidence(busy, confidence),
                 "cpu_s_per_request": at_confidence(self.cpu_s_per_request, confidence),
                 "latency_low_ms": at_confidence(self.latency_low_ms, confidence),
                 "p95_low_ms": at_confidence(self.p95_low_ms, confidence),
@@ -154,6 +164,16 @@ class MeasuredInputs(Model):
             }
         )
 
+    def busy_fraction(self, busy_workers: float | None = None) -> float:
+        """f: busy workers ÷ workers, in (0, 1]: the measured effective busy workers (or
+        `busy_workers`, e.g. an end of their CI) over the measured workers; 1 when not judged.
+        An effective count is at least 1 (one worker did everything)."""
+        if busy_workers is None:
+            if self.busy_workers is None:
+                return 1.0
+            busy_workers = self.busy_workers.mean
+        return min(1.0, max(busy_workers, 1.0) / self.workers)
+
     def point(self) -> Point:
         return Point(
             d=self.cpu_s_per_request.mean,
@@ -161,6 +181,7 @@ class MeasuredInputs(Model):
             x_max=self.capacity_rps.mean,
             m_w=self.worker_uss_mb.mean,
             m_0=max(0.0, self.shared_mb.mean),
+            busy=self.busy_fraction(),
         )
 
     def corners(self) -> Iterator[tuple[Point, bool]]:
@@ -174,15 +195,23 @@ class MeasuredInputs(Model):
 
         m0 = self.shared_mb
         zero = ((max(0.0, m0.ci_low), False), (max(0.0, m0.ci_high, m0.mean), False))
+        b = self.busy_workers
+        busy = (
+            ((self.busy_fraction(b.ci_low), False), (self.busy_fraction(b.ci_high), False))
+            if b is not None
+            else ((1.0, False),)
+        )
         for combo in itertools.product(
             ends(self.cpu_s_per_request),
             ends(self.latency_low_ms),
             ends(self.capacity_rps),
             ends(self.worker_uss_mb),
             zero,
+            busy,
         ):
-            d, s, x, mw, m0v = (v for v, _ in combo)
-            yield Point(d=d, s_ms=s, x_max=x, m_w=mw, m_0=m0v), any(f for _, f in combo)
+            d, s, x, mw, m0v, f = (v for v, _ in combo)
+            point = Point(d=d, s_ms=s, x_max=x, m_w=mw, m_0=m0v, busy=f)
+            yield point, any(lim for _, lim in combo)
 
 
 class Point(Model):
@@ -193,6 +222,9 @@ class Point(Model):
     x_max: float = Field(gt=0, description="measured SLO-limited capacity, req/s")
     m_w: float = Field(gt=0, description="worker memory, MiB")
     m_0: float = Field(ge=0, description="shared memory, MiB")
+    busy: float = Field(
+        1.0, gt=0, le=1, description="share of the workers busy (measured balance; 1: all)"
+    )
 
 
 def spread(

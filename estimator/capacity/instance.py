@@ -60,6 +60,16 @@ class InstanceCapacity(Model):
         description="the capacity rests on a generator-bound measurement: at least this"
     )
     measured_lower_bound: bool = Field(description="the measurement was generator-bound")
+    busy_fraction: float = Field(
+        1.0,
+        description="f: the share of the workers the measured run kept busy (its effective "
+        "busy workers ÷ its workers), carried over to this target's workers",
+    )
+    balanced_capacity_rps: float | None = Field(
+        None,
+        description="the capacity if every worker took its part (f = 1): an extrapolation, "
+        "not measured; None when the measured workers were evenly used",
+    )
     inputs: MeasuredInputs
     assumptions: Assumptions
     notes: list[str]
@@ -94,8 +104,13 @@ def build(
     cores_text: str,
 ) -> InstanceCapacity:
     """Evaluate at the means and the CI corners and explain the result."""
-    ev = evaluate(inputs, target, a, inputs.point())
+    point = inputs.point()
+    ev = evaluate(inputs, target, a, point)
     cap = spread(inputs, lambda p: evaluate(inputs, target, a, p).capacity, ev.capacity)
+    balanced = None
+    if inputs.workers_uneven:  # every worker busy, the measured capacity scaled with them
+        even = point.model_copy(update={"busy": 1.0, "x_max": point.x_max / point.busy})
+        balanced = evaluate(inputs, target, a, even).capacity
     slots = None if inputs.slots_per_worker is None else ev.workers * inputs.slots_per_worker
     needed = ev.memory_shared_mib + ev.workers_rule * ev.memory_per_worker_mib
     lower = inputs.capacity_is_lower_bound and ev.utilization_source == "slo"
@@ -125,9 +140,14 @@ def build(
         memory_available_gib=target.memory_mib / 1024,
         lower_bound=lower,
         measured_lower_bound=inputs.capacity_is_lower_bound,
+        busy_fraction=point.busy,
+        balanced_capacity_rps=balanced,
         inputs=inputs,
         assumptions=a,
-        notes=_notes(inputs, ev, target, a, cap=cap, speed_key=speed_key, lower=lower),
+        notes=[
+            *_notes(inputs, ev, target, a, cap=cap, speed_key=speed_key, lower=lower),
+            *_balance_notes(inputs, ev, balanced),
+        ],
     )
 
 
@@ -141,8 +161,9 @@ def _limits(inputs: MeasuredInputs, ev: Evaluation, t: Target, cores_text: str) 
         per = f"min(async: no slot limit, {_rps(ev.per_worker)} per worker CPU)"
     else:
         per = f"min({inputs.slots_per_worker} slot(s) ÷ S {_ms(ev.s_target)}, worker CPU)"
+    busy = f" × busy share f {inputs.busy_fraction():.3g}" if inputs.busy_fraction() < 1 else ""
     conc = (
-        f"X_conc = {ev.workers_rule} worker(s) × {_rps(ev.per_worker)} each ({per}) × "
+        f"X_conc = {ev.workers_rule} worker(s){busy} × {_rps(ev.per_worker)} each ({per}) × "
         f"utilisation {ev.utilization:.3g} = {_rps(ev.x_conc)} (Little's law)"
     )
     if ev.x_mem is None:
@@ -218,6 +239,40 @@ def _notes(
         )
     notes.extend(f"measurement warning: {w}" for w in inputs.warnings)
     return notes
+
+
+def _balance_notes(inputs: MeasuredInputs, ev: Evaluation, balanced: float | None) -> list[str]:
+    """How the measured balance of the workers enters the concurrency limit, in words."""
+    busy = inputs.busy_workers
+    if busy is None:
+        return (
+            [f"workers: {inputs.workers} measured; how evenly they were used was not recorded"]
+            if inputs.workers > 1
+            else []
+        )
+    if inputs.workers == 1:
+        return []
+    f = inputs.busy_fraction()
+    measured = (
+        f"workers: {busy.mean:.2g} of the {inputs.workers} measured were effectively busy (from "
+        f"each worker's CPU share in the closed-loop windows), f = {f:.3g}"
+    )
+    if not inputs.workers_uneven:
+        return [f"{measured}: evenly used; the concurrency limit counts f of the workers busy"]
+    text = (
+        f"{measured}: the measured configuration was unevenly used. The concurrency limit "
+        f"counts f of the {ev.workers_rule} worker(s) here busy, as measured; carrying the "
+        f"measured imbalance to {ev.workers_rule} worker(s) is an extrapolation (it depends on "
+        "the connections and the CPUs)"
+    )
+    if balanced is not None:
+        text += f"; were every worker busy (f = 1) it would be {_rps(balanced)}: an extrapolation"
+        text += (
+            ", not measured (measure the config with `reuse_port = true` beside it to know)"
+            if inputs.server_kind.startswith("gunicorn")
+            else ", not measured"
+        )
+    return [text]
 
 
 def instance_capacity(

@@ -1,7 +1,11 @@
 """The core arithmetic: one configuration on one target, at one set of input values.
 
 Symbols follow the design doc: D (CPU-s/request), S (service time), X_max (SLO-limited
-measured rate), W (workers), C (slots), M_w / M_0 (worker / shared memory), u (utilisation).
+measured rate), W (workers), C (slots), M_w / M_0 (worker / shared memory), u (utilisation),
+f (the share of the workers busy: the measured effective busy workers ÷ the measured workers,
+`estimator.measure.balance`; 1 when every worker took its part). The concurrency limit counts
+W × f workers busy, on the measuring host and, carried over as measured, at any other worker
+count.
 """
 
 from __future__ import annotations
@@ -109,7 +113,8 @@ def host_saturation(inputs: MeasuredInputs, p: Point, a: Assumptions) -> float:
     allotment (times the quota curve's efficiency under a quota) or its workers."""
     eff = a.quota_curve.efficiency(inputs.host_allotment) if inputs.quota_cpus else 1.0
     x_cpu = inputs.host_allotment * eff / p.d
-    x_workers = inputs.workers * per_worker_rate(inputs, p.d, p.s_ms / 1000, a.worker_cpu_max)
+    per_worker = per_worker_rate(inputs, p.d, p.s_ms / 1000, a.worker_cpu_max)
+    x_workers = inputs.workers * p.busy * per_worker
     return min(x_cpu, x_workers)
 
 
@@ -165,8 +170,8 @@ def evaluate(inputs: MeasuredInputs, target: Target, a: Assumptions, p: Point) -
         utilization_source="slo" if source == "slo" else "target",
         cpu_utilization=u_cpu,
         x_cpu=target.cores * target.quota_efficiency * u_cpu / d_t,
-        x_conc=w_rule * per_worker * u,
-        x_mem=w_fit * per_worker * u if w_fit < w_rule else None,
+        x_conc=w_rule * p.busy * per_worker * u,
+        x_mem=w_fit * p.busy * per_worker * u if w_fit < w_rule else None,
         memory_per_worker_mib=m_w,
         memory_shared_mib=m_0,
     )

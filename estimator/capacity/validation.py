@@ -32,6 +32,7 @@ from estimator.capacity.limits import (
     Target,
     contradiction,
     evaluate,
+    host_saturation,
     slo_utilization,
 )
 from estimator.stats import Estimate
@@ -173,3 +174,45 @@ def validation_table(
     d_source: DSource = "steady",
 ) -> list[ValidationRow]:
     return [predict_measured(fitted, h, assumptions, d_source=d_source) for h in held_out]
+
+
+class SaturationPrediction(Model):
+    """What the model predicts a measured configuration serves at saturation on the measuring
+    host (every slot offered work: the closed-loop cost windows), from its own D, S and the
+    balance of its workers: min(CPU allotment ÷ D, W × f × slots per worker ÷ S)."""
+
+    key: str
+    workers: int
+    slots_per_worker: int | None = Field(description="None: async (no slot limit)")
+    busy_workers: Estimate | None = Field(description="measured effective busy workers")
+    busy_fraction: float = Field(description="f = busy workers ÷ workers (1: not judged)")
+    predicted_rps: float = Field(description="with the measured f")
+    balanced_rps: float = Field(description="with f = 1: every worker taking its part")
+    binding: LimitName
+    uneven: bool = Field(
+        description="the workers were unevenly used: the balanced figure is an extrapolation"
+    )
+
+
+def predict_saturation(
+    summary: ConfigSummary, assumptions: Assumptions | None = None
+) -> SaturationPrediction:
+    """The model's saturation throughput for `summary`'s own placement (see the class)."""
+    a = assumptions or Assumptions()
+    inputs = MeasuredInputs.from_summary(summary)
+    p = inputs.point()
+    predicted = host_saturation(inputs, p, a)
+    balanced = host_saturation(inputs, p.model_copy(update={"busy": 1.0}), a)
+    eff = a.quota_curve.efficiency(inputs.host_allotment) if inputs.quota_cpus else 1.0
+    cpu_limit = inputs.host_allotment * eff / p.d
+    return SaturationPrediction(
+        key=summary.key,
+        workers=inputs.workers,
+        slots_per_worker=inputs.slots_per_worker,
+        busy_workers=inputs.busy_workers,
+        busy_fraction=p.busy,
+        predicted_rps=predicted,
+        balanced_rps=balanced,
+        binding="cpu" if cpu_limit <= predicted * (1 + 1e-9) else "concurrency",
+        uneven=inputs.workers_uneven,
+    )

@@ -41,6 +41,10 @@ def describe_result(result: RunResult) -> str:
     mem = [w.server.worker_uss_mib for w in result.cost if w.server and w.server.worker_uss_mib]
     if mem:
         parts.append(f"USS {sorted(mem)[len(mem) // 2]:.0f} MiB/worker")
+    use = result.worker_use
+    if use is not None and use.workers > 1:
+        busy = f"{use.effective_workers.mean:.1f}/{use.workers} workers busy"
+        parts.append(f"[yellow]{busy} (uneven)[/]" if use.uneven else busy)
     if result.stop_reason not in (None, "target"):
         parts.append(f"[yellow]stopped: {result.stop_reason}[/]")
     if result.not_ranked_reason:

@@ -12,8 +12,9 @@ from rich.table import Table
 
 from estimator._model import Model
 from estimator.cli._common import add_results_arg, console, open_store, results_path
-from estimator.cli._progress import RichObserver, describe_result
+from estimator.cli._progress import RichObserver
 from estimator.cli.onboard import print_preflight
+from estimator.cli.show import cmd_show
 from estimator.escape import rich_text as esc
 from estimator.onboard import PreflightResult, preflight
 from estimator.scenario.loader import builtin_scenarios, load_scenario
@@ -233,6 +234,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         "CPU ms/req",
         "rounds",
         "stopped",
+        "busy workers",
     ):
         table.add_column(col)
     for r in rows:
@@ -246,74 +248,12 @@ def cmd_runs(args: argparse.Namespace) -> int:
         started = time.strftime("%Y-%m-%d %H:%M", time.localtime(r.started_at))
         cells = (r.id, started, r.app, r.variant, r.server, str(r.repetition + 1), status)
         rounds = "" if r.rounds is None else str(r.rounds)
-        table.add_row(*map(esc, cells), cap, cpu, rounds, r.stop_reason or "")
+        busy = "" if r.effective_workers is None else f"{r.effective_workers:.1f}"
+        if r.workers_uneven:
+            busy += " uneven"
+        table.add_row(*map(esc, cells), cap, cpu, rounds, r.stop_reason or "", busy)
     out.print(table)
     return 0
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
-        result = store.get(args.run_id)
-    if args.json:
-        print(result.model_dump_json(indent=2))
-        return 0
-    out = console()
-    out.print(describe_result(result))
-    out.print(f"run dir: {esc(result.run_dir)}")
-    if result.launch is not None and result.launch.server_versions:
-        versions = result.launch.server_versions.items()
-        out.print(
-            "server packages: " + esc(", ".join(f"{name} {v}" for name, v in sorted(versions)))
-        )
-    if result.batch_id:
-        others = [k for k in result.batch_members if k != result.config_key]
-        out.print(
-            f"batch {result.batch_id}: {result.rounds} rounds beside {len(others)} other "
-            f"configuration(s); arrivals: {result.arrivals}; "
-            + esc(result.stop_detail or "stop reason not recorded")
-        )
-    table = Table(header_style="bold", title="windows")
-    for col in (
-        "window",
-        "round",
-        "target",
-        "achieved",
-        "p50 ms",
-        "p95 ms",
-        "p99 ms",
-        "errors",
-        "CPU ms/req",
-        "USS MiB",
-        "gen CPU",
-    ):
-        table.add_column(col)
-    for p in result.phases:
-        lat = p.load.latency
-        table.add_row(
-            esc(p.load.name),
-            "" if p.round is None else str(p.round),
-            "closed" if p.load.target_rate is None else f"{p.load.target_rate:.0f}",
-            f"{p.load.throughput_rps:.0f}",
-            _ms(lat.p50_ms),
-            _ms(lat.p95_ms),
-            _ms(lat.p99_ms),
-            f"{p.load.error_rate:.1%}",
-            "" if p.cpu_s_per_request is None else f"{p.cpu_s_per_request * 1000:.2f}",
-            ""
-            if not p.server or p.server.worker_uss_mib is None
-            else f"{p.server.worker_uss_mib:.0f}",
-            ""
-            if not p.server
-            else f"{p.server.generator_cpu_busiest:.0%}" + (" BOUND" if p.generator_bound else ""),
-        )
-    out.print(table)
-    for w in [*result.warnings, *result.mismatches]:
-        out.print(f"[yellow]warning:[/] {esc(w)}")
-    return 0
-
-
-def _ms(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

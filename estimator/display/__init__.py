@@ -10,7 +10,8 @@ apart. The shape follows Infracost's `internal/output`: one shared view model, o
 per format.
 
 - `text`: numbers and intervals as text (money, counts, rates, CIs).
-- `phrases`: savings, headlines, tie groups, not-ranked, arrival process, diff changes.
+- `phrases`: savings, headlines, tie groups, not-ranked, arrival process, diff changes, a
+  measured connection setting that cuts the bill, unevenly used workers.
 - `rows`: one configuration as every table shows it; the inputs, hosts and prices lists.
 - `charts`: the $/month chart as a spec (rendered as SVG in HTML, as altair in the dashboard).
 - `speeds`: the vCPU rule, each target's CPU speed and its source, break-even speeds.
@@ -23,8 +24,11 @@ from estimator.display.phrases import (
     headline_text,
     not_ranked_phrase,
     saving_phrase,
+    setting_lines,
+    setting_phrase,
     tie_lines,
     tie_rule_line,
+    workers_phrase,
 )
 from estimator.display.rows import (
     RANKED,
@@ -73,6 +77,8 @@ __all__ = [
     "rows",
     "saving_phrase",
     "serverless_cells",
+    "setting_lines",
+    "setting_phrase",
     "speed_lines",
     "speed_rows",
     "tie_lines",
@@ -81,4 +87,5 @@ __all__ = [
     "usd",
     "usd_range",
     "vcpu_lines",
+    "workers_phrase",
 ]

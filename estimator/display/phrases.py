@@ -6,7 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from estimator.display.text import count_range, usd, usd_range
-from estimator.estimate import ConfigEstimate, EstimateReport, Headline, Saving
+from estimator.estimate import (
+    ConfigEstimate,
+    EstimateReport,
+    Headline,
+    Saving,
+    SettingAlternative,
+)
 
 NO_DIFFERENCE = "no measurable difference"
 ARRIVALS = {"poisson": "Poisson (random, exponential gaps)", "even": "even spacing"}
@@ -59,6 +65,63 @@ def saving_phrase(saving: Saving | None, *, is_baseline: bool = False) -> str:
 
 def not_ranked_phrase(reason: str) -> str:
     return f"not warmed up — not ranked: {reason}"
+
+
+def _settings(settings: list[str]) -> str:
+    """'with --reuse-port', 'without --reuse-port and with --keep-alive 0'."""
+    return " and ".join(
+        f"without {x.removeprefix('no ')}" if x.startswith("no ") else f"with {x}" for x in settings
+    )
+
+
+def _fleet(count: int, instance_type: str) -> str:
+    return f"{count} × {instance_type}"
+
+
+def setting_phrase(alt: SettingAlternative) -> str:
+    """A cheaper twin measured with other connection settings: 'with --reuse-port this
+    configuration needs 2 × m7i.large instead of 5 × m7i.large ($X instead of $Y/month; both
+    measured)'; 'no measurable difference' when the tie rule cannot tell them apart."""
+    both = f"both measured: {short(alt.key)}"
+    if not alt.distinguishable:
+        return (
+            f"{_settings(alt.settings)}: {NO_DIFFERENCE} ({usd(alt.monthly_usd)} vs "
+            f"{usd(alt.this_monthly_usd)}/month; {both})"
+        )
+    if alt.instance_type == alt.this_instance_type:
+        needs = (
+            f"needs {alt.peak_instances} {alt.instance_type} instance(s) instead of "
+            f"{alt.this_peak_instances}"
+        )
+    else:
+        needs = (
+            f"needs {_fleet(alt.peak_instances, alt.instance_type)} instead of "
+            f"{_fleet(alt.this_peak_instances, alt.this_instance_type)}"
+        )
+    return (
+        f"{_settings(alt.settings)} this configuration {needs} ({usd(alt.monthly_usd)} instead "
+        f"of {usd(alt.this_monthly_usd)}/month; {both})"
+    )
+
+
+def setting_lines(report: EstimateReport) -> list[str]:
+    """Every configuration that a measured connection setting would make cheaper."""
+    return [
+        f"{c.key}: {setting_phrase(a)}"
+        for c in report.configurations
+        for a in c.setting_alternatives[:1]
+    ]
+
+
+def workers_phrase(c: ConfigEstimate) -> str:
+    """'' unless the measured workers were unevenly used: 'workers unevenly used (3.1 of 9
+    busy): capacity counts the busy ones'."""
+    if not c.workers_uneven or c.busy_workers is None:
+        return ""
+    return (
+        f"workers unevenly used ({c.busy_workers.mean:.1f} of {c.workers} busy): the capacity "
+        "counts the busy ones"
+    )
 
 
 def short(key: str) -> str:

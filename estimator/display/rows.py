@@ -7,7 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from estimator.display.phrases import not_ranked_phrase, saving_phrase, tie_cell
+from estimator.display.phrases import (
+    not_ranked_phrase,
+    saving_phrase,
+    setting_phrase,
+    tie_cell,
+    workers_phrase,
+)
 from estimator.display.text import count_range, estimate, rps, span, usd, usd_range
 from estimator.estimate import ConfigEstimate, EstimateReport
 from estimator.host import HostFacts
@@ -41,6 +47,8 @@ class Row:
     lambda_monthly: str
     runner_ups: str
     note: str
+    settings: str
+    """a measured connection setting that would cut the bill ('' if none)"""
     is_baseline: bool
     lower_bound: bool
     ranked: bool
@@ -61,6 +69,11 @@ def row(c: ConfigEstimate, report: EstimateReport) -> Row:
         notes.append(c.unpriced_reason)
     if c.slo_utilization is not None and c.slo_utilization > 1:
         notes.append(f"ρ_SLO = {c.slo_utilization:.3g} > 1: the measurements contradict each other")
+    if workers := workers_phrase(c):
+        notes.append(workers)
+    settings = "; ".join(setting_phrase(a) for a in c.setting_alternatives[:1])
+    if settings:
+        notes.append(settings)
     known = b is not None and b.monthly_usd_low is not None
     return Row(
         app=c.app,
@@ -96,6 +109,7 @@ def row(c: ConfigEstimate, report: EstimateReport) -> Row:
             f"{o.peak_instances} × {o.instance_type} {usd(o.monthly_usd)}" for o in c.options[1:]
         ),
         note="; ".join(notes),
+        settings=settings,
         is_baseline=c.is_baseline,
         lower_bound=b is not None and b.lower_bound,
         ranked=c.rank is not None,

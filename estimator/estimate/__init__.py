@@ -9,14 +9,13 @@ from estimator.estimate.models import (
     SCHEMA_VERSION,
     ConfigEstimate,
     EstimateReport,
-    FargateOption,
     Headline,
-    InstanceOption,
-    LambdaOption,
     PricingInfo,
     Saving,
+    SettingAlternative,
     TrafficSummary,
 )
+from estimator.estimate.options import FargateOption, InstanceOption, LambdaOption
 from estimator.estimate.profiles import DEFAULT_PROFILE, PROFILES, profile_traffic
 from estimator.estimate.request import (
     FLEET_MODES,
@@ -42,6 +41,7 @@ __all__ = [
     "LambdaOption",
     "PricingInfo",
     "Saving",
+    "SettingAlternative",
     "TrafficSummary",
     "estimate",
     "load_request_catalog",

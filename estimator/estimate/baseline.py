@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from estimator.errors import EstimatorError
 from estimator.estimate.arith import saving_pct
 from estimator.estimate.errors import EstimateError
-from estimator.estimate.models import ConfigEstimate, InstanceOption, Saving
+from estimator.estimate.models import ConfigEstimate, Saving
+from estimator.estimate.options import InstanceOption
 from estimator.interpreters.variants import VariantSpec, parse_variant
 from estimator.store.compare import select_config
 from estimator.store.summary import ConfigSummary

@@ -28,7 +28,8 @@ from estimator.capacity import HardwareShape, MeasuredInputs
 from estimator.capacity.speeds import target_cpu_key
 from estimator.estimate.context import Context
 from estimator.estimate.instances import price_instances
-from estimator.estimate.models import BreakEven, Direction, InstanceOption
+from estimator.estimate.models import BreakEven, Direction
+from estimator.estimate.options import InstanceOption
 from estimator.estimate.ranking import sort_key
 from estimator.estimate.speeds import speed_lookup
 from estimator.pricing import InstanceType

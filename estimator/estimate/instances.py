@@ -20,7 +20,7 @@ from estimator.capacity import (
 from estimator.capacity.fleet import FleetCounts, FleetPlan
 from estimator.estimate.arith import instance_cost, per_million
 from estimator.estimate.context import Context
-from estimator.estimate.models import InstanceOption
+from estimator.estimate.options import InstanceOption
 from estimator.estimate.ranking import rank_options
 from estimator.estimate.request import FleetMode
 from estimator.money import cents

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from estimator.estimate.models import InstanceOption
+from estimator.estimate.options import InstanceOption
 from estimator.money import cents
 
 

@@ -43,6 +43,7 @@ from estimator.estimate.models import (
 from estimator.estimate.ranking import sort_key
 from estimator.estimate.request import EstimateRequest
 from estimator.estimate.serverless import price_fargate, price_lambda
+from estimator.estimate.settings import with_setting_alternatives
 from estimator.estimate.speeds import SERVERLESS, HostSpeeds, for_host
 from estimator.estimate.ties import app_ties, confidence_for
 from estimator.estimate.warnings import report_warnings
@@ -144,6 +145,8 @@ def _config(
         slo_utilization=slo_utilization(inputs, inputs.point(), ctx.assumptions),
         unpriced_reason=unpriced,
         warnings=[*_noisy(s), *s.warnings],
+        busy_workers=s.effective_workers,
+        workers_uneven=s.workers_uneven,
     ), priced
 
 
@@ -275,6 +278,7 @@ def estimate(
     ties = tie_groups(configs, measured, prices, {k: p.ctx for k, p in priced.items()})
     groups = {m.key: g.group for t in ties for g in t.groups for m in g.members}
     ranked = rank(with_savings(configs, choose_baselines(items, request.baseline), groups), ties)
+    ranked = with_setting_alternatives(ranked, modelled, groups)
     heads = [
         h.model_copy(
             update={

@@ -23,7 +23,7 @@ from estimator.estimate.arith import (
 )
 from estimator.estimate.context import Context
 from estimator.estimate.instances import misses_slo
-from estimator.estimate.models import FargateOption, LambdaOption
+from estimator.estimate.options import FargateOption, LambdaOption
 from estimator.estimate.request import FleetMode
 from estimator.money import cents
 from estimator.pricing import FargatePrice, LambdaPrice

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.scenario import AppSpec, CpuLayout, LoadPlan, Scenario, ServerConfig, Slo
-from estimator.scenario.loader import scenario_hash
+from estimator.scenario.loader import drop_added_defaults, scenario_hash
 
 
 class CellSpec(Model):
@@ -57,6 +57,8 @@ def cell_key(cell: CellSpec) -> str:
         mode="json",
         exclude={"scenario": True, "scenario_hash": True, "app": hidden, "server": {"apps"}},
     )
+    payload["server"] = drop_added_defaults("server", payload["server"])
+    payload["load"] = drop_added_defaults("load", payload["load"])
     payload["locustfile_sha256"] = _file_digest(cell.locustfile)
     payload["requirements_sha256"] = [
         _file_digest(cell.app.directory / r) for r in cell.app.requirements

@@ -23,6 +23,7 @@ from estimator.interpreters import (
     read_worker_facts,
 )
 from estimator.load import LoadGenerator, WarmupResult, load_generator
+from estimator.measure.balance import LoadConnections, uneven_warning, worker_use
 from estimator.measure.cells import CellSpec, cell_key
 from estimator.measure.latency import LatencyQueue
 from estimator.measure.models import MeasureStop, PhaseResult, RunResult
@@ -144,6 +145,7 @@ class Member:
                 server_slots=cell.server.slots,
                 wait=False,
                 pass_env=cell.app.pass_env,
+                keep_alive=cell.load.keep_alive,
             )
         )
         self.server = stack.enter_context(
@@ -211,6 +213,18 @@ class Member:
             return sum(cost) / len(cost)
         return self.warmup.steady_rps if self.warmup is not None else 0.0
 
+    def load_connections(self) -> LoadConnections:
+        """How many connections the generator used, and whether it kept them alive."""
+        closed = [w.load.users for w in self.cost_windows]
+        opened = [w.load.users for w in self.windows if w.load.kind in ("steady", "step")]
+        last = next((w.balance for w in reversed(self.cost_windows) if w.balance), None)
+        return LoadConnections(
+            keep_alive=self.cell.load.keep_alive,
+            closed_loop_users=max(closed) if closed else None,
+            open_loop_users=(min(opened), max(opened)) if opened else None,
+            open_at_end=last.connections_open if last is not None else None,
+        )
+
     def check_workers(self) -> None:
         """Worker crashes (a segfaulting JIT, an OOM kill) show up as respawns in the log."""
         if self.server is None:
@@ -250,6 +264,10 @@ class Member:
             fields["mismatches"] = facts_mismatch(self.variant, facts)
         values = list(self.cost_series().values())
         plan = self.cell.load
+        use = worker_use(self.cell.server, [w.balance for w in self.cost_windows])
+        warnings = list(self.warnings)
+        if use is not None and use.uneven:
+            warnings.append(uneven_warning(use, self.cell.server, plan.keep_alive))
         return RunResult.model_validate(
             {
                 "id": self.id,
@@ -265,7 +283,9 @@ class Member:
                 "phases": self.windows,
                 "warmup": self.warmup,
                 "capacity": self.latency.capacity(),
-                "warnings": self.warnings,
+                "warnings": warnings,
+                "worker_use": use,
+                "connections": self.load_connections(),
                 "run_dir": self.run_dir,
                 "batch_id": self.batch_id,
                 "batch_members": members or [self.key],

@@ -14,6 +14,7 @@ from estimator._model import Model
 from estimator.host import HostFacts
 from estimator.interpreters import InterpreterFacts, WorkerFacts
 from estimator.load import CapacityResult, PhaseLoad, WarmupResult
+from estimator.measure.balance import LoadConnections, WindowBalance, WorkerUse
 from estimator.measure.cells import CellSpec
 from estimator.sample.cpu import CpuWindow
 from estimator.sample.models import ResourcePoint, ResourceWindow
@@ -26,7 +27,9 @@ MeasureStop = Literal["target", "budget", "max_rounds", "not_warmed_up"]
 """Why a configuration's cost windows ended: its CPU-per-request CI reached the target; the
 batch's time budget ran out; the round cap; or it was not warmed up (measured for the record
 only, `min_rounds`, not ranked)."""
-RESULT_SCHEMA = 2
+RESULT_SCHEMA = 3
+"""3: per-window worker balance and the run's worker use and load connections (optional
+fields: results of schema 2 read back with them unset)."""
 
 
 class PhaseResult(Model):
@@ -46,6 +49,11 @@ class PhaseResult(Model):
     neighbours_cpu_s: float | None = Field(
         None,
         description="CPU the batch's other (idle) servers used meanwhile: should be ~0",
+    )
+    balance: WindowBalance | None = Field(
+        None,
+        description="each worker's CPU and connections in the window, and how evenly they "
+        "shared the work (`estimator.measure.balance`)",
     )
 
     @property
@@ -110,6 +118,13 @@ class RunResult(Model):
     )
     not_ranked_reason: str | None = Field(
         None, description="why this configuration must not be ranked (e.g. not warmed up)"
+    )
+    worker_use: WorkerUse | None = Field(
+        None,
+        description="how evenly the workers shared the work in the cost windows (None: not judged)",
+    )
+    connections: LoadConnections | None = Field(
+        None, description="the load generator's connections: how many, kept alive or not"
     )
 
     @property

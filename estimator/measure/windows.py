@@ -3,7 +3,9 @@
 A window: check the server is alive; read the CPU of its whole process tree (nanoseconds,
 `estimator.sample.cpu`) and of the batch's other servers; run the phase with the sampler on
 (memory, generator CPU, and CPU readings of processes born or gone meanwhile); the phase ends
-with a drain, so the server is idle again; read the CPU again. CPU per request = the tree's
+with a drain, so the server is idle again; read the CPU again, and the connections each
+server process still holds (kept-alive ones: `sample.connections`). Per worker process, its
+CPU and connections make the window's balance (`measure.balance`). CPU per request = the tree's
 CPU ÷ the successful requests it served (those of the window and those that completed while
 it drained). The other servers' CPU over the same time is kept too (`neighbours_cpu_s`): an
 idle server should cost nothing, and the results say so when one did.
@@ -15,8 +17,10 @@ from collections.abc import Sequence
 
 from estimator.errors import LoadError
 from estimator.load import PhaseLoad, PhaseSpec, WarmupTracker
+from estimator.measure.balance import window_balance
 from estimator.measure.member import Member, is_jit
 from estimator.measure.models import PhaseResult
+from estimator.sample.connections import held_by
 from estimator.sample.cpu import CpuAccount, CpuWindow, read_tree
 from estimator.serve import RunningServer
 
@@ -47,6 +51,7 @@ def run_window(
     server.check_alive()
     others = [n.server.master_pid for n in neighbours if n.server is not None]
     before_others = [read_tree(pid) for pid in others]
+    workers = set(server.worker_pids())
     start = read_tree(server.master_pid)
     sampler.start()
     try:
@@ -54,11 +59,13 @@ def run_window(
     finally:
         sampler.stop()
     end = read_tree(server.master_pid)
+    held = held_by([k.pid for k in end.readings], server.port)
     after_others = [read_tree(pid) for pid in others]
     server.check_alive()
+    workers |= set(server.worker_pids())
     account = CpuAccount(start)
     account.observe(sampler.cpu_readings(start.at, end.at))
-    cpu = account.close(end)
+    cpu = account.close(end, workers=workers)
     neighbours_s = sum(
         CpuAccount(a).close(b).cpu_s for a, b in zip(before_others, after_others, strict=True)
     )
@@ -73,6 +80,7 @@ def run_window(
         round=round_no,
         cpu=cpu,
         neighbours_cpu_s=neighbours_s if others else None,
+        balance=window_balance(cpu, held),
     )
     member.windows.append(result)
     return result

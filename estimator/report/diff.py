@@ -11,7 +11,7 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.estimate import ConfigEstimate, EstimateReport
-from estimator.estimate.models import Exact
+from estimator.estimate.options import Exact
 from estimator.money import cents
 
 Status = Literal["changed", "unchanged", "added", "removed", "no longer priced", "newly priced"]

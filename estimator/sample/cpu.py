@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Literal, NamedTuple
 
 import psutil
+from pydantic import Field
 
 from estimator._model import Model
 
@@ -50,6 +51,19 @@ class CpuSnapshot(NamedTuple):
     """epoch seconds when the reading was taken"""
     readings: dict[ProcKey, int]
     source: CpuSource
+    root: int | None = None
+    """the tree's root PID (a server's master)"""
+
+
+class ProcessCpu(Model):
+    """One process's CPU over a window."""
+
+    pid: int
+    created: float = Field(description="creation time, epoch seconds (10 ms resolution)")
+    cpu_ns: int = Field(ge=0)
+    worker: bool = Field(
+        description="a worker (serves requests), not the master or a helper process"
+    )
 
 
 class CpuWindow(Model):
@@ -62,6 +76,14 @@ class CpuWindow(Model):
     born: int
     vanished: int
     source: CpuSource
+    per_process: list[ProcessCpu] = Field(
+        default_factory=list,
+        description="each process's share of cpu_ns (empty: recorded before it was kept)",
+    )
+
+    def workers(self) -> list[ProcessCpu]:
+        """The worker processes' readings, busiest first."""
+        return sorted((p for p in self.per_process if p.worker), key=lambda p: -p.cpu_ns)
 
     @property
     def cpu_s(self) -> float:
@@ -106,7 +128,7 @@ def read_tree(root: int) -> CpuSnapshot:
         top = psutil.Process(root)
         members = [top, *top.children(recursive=True)]
     except psutil.Error:
-        return CpuSnapshot(at, readings, source)
+        return CpuSnapshot(at, readings, source, root)
     for proc in members:
         try:
             created = proc.create_time()
@@ -119,7 +141,7 @@ def read_tree(root: int) -> CpuSnapshot:
                 continue
             source = "schedstat"
         readings[key_of(proc.pid, created)] = ns
-    return CpuSnapshot(at, readings, source)
+    return CpuSnapshot(at, readings, source, root)
 
 
 class CpuAccount:
@@ -142,18 +164,34 @@ class CpuAccount:
                 self._first[key] = min(self._first[key], ns)
                 self._last[key] = max(self._last[key], ns)
 
-    def close(self, end: CpuSnapshot) -> CpuWindow:
+    def close(self, end: CpuSnapshot, workers: Collection[int] | None = None) -> CpuWindow:
+        """The window's CPU. `workers`: the PIDs that serve requests (a gunicorn master's
+        workers, not the master itself nor a helper such as multiprocessing's resource
+        tracker), for the per-process readings; None: every process but the root (when it
+        has others beside it)."""
         self.observe(end.readings.items())
         source = "schedstat" if "schedstat" in (self._source, end.source) else "process-clock"
-        total = sum(max(0, self._last[k] - self._first[k]) for k in self._first)
+        spent = {k: max(0, self._last[k] - self._first[k]) for k in self._first}
         born = sum(1 for k in self._first if k not in self.start.readings)
         vanished = sum(1 for k in self._first if k not in end.readings)
+        root = self.start.root if self.start.root is not None else end.root
+        alone = all(k.pid == root for k in spent)
+        per_process = [
+            ProcessCpu(
+                pid=k.pid,
+                created=k.created,
+                cpu_ns=ns,
+                worker=(k.pid in workers) if workers is not None else (alone or k.pid != root),
+            )
+            for k, ns in sorted(spent.items())
+        ]
         return CpuWindow(
             t0=self.start.at,
             t1=end.at,
-            cpu_ns=total,
+            cpu_ns=sum(spent.values()),
             processes=len(self._first),
             born=born,
             vanished=vanished,
             source=source,
+            per_process=per_process,
         )

@@ -96,6 +96,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE phases ADD COLUMN arrivals TEXT;
     ALTER TABLE phases ADD COLUMN neighbours_cpu_s REAL
     """,
+    # 2 -> 3: how evenly the workers shared the work (per window and per run) and the load
+    # generator's connections; runs stored before have NULL there (not judged)
+    """
+    ALTER TABLE runs ADD COLUMN effective_workers REAL;
+    ALTER TABLE runs ADD COLUMN workers_uneven INTEGER;
+    ALTER TABLE runs ADD COLUMN keep_alive INTEGER;
+    ALTER TABLE phases ADD COLUMN effective_workers REAL;
+    ALTER TABLE phases ADD COLUMN busiest_worker_share REAL;
+    ALTER TABLE phases ADD COLUMN connections_open INTEGER
+    """,
 ]
 
 SEQUENTIAL_PROTOCOL = 1

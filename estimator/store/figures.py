@@ -51,6 +51,13 @@ class RunFigures(Model):
         description="CPU the idle servers used ÷ the loaded one's, over the cost windows"
     )
     capacity: CapacityBracket
+    effective_workers: list[float] = Field(
+        default_factory=list,
+        description="cost windows: effective busy workers (1 ÷ Σ share² of the workers' CPU)",
+    )
+    busiest_share: list[float] = Field(
+        default_factory=list, description="cost windows: the busiest worker's share of the CPU"
+    )
 
     @property
     def error_rate(self) -> float:
@@ -122,6 +129,7 @@ def run_figures(run: RunResult) -> RunFigures | str:
         and p.cpu_s_per_request is not None
     ]
     loaded = sum(p.cpu.cpu_s for p in cost if p.cpu)
+    balances = [p.balance for p in cost if p.balance is not None]
     idle = [p.neighbours_cpu_s for p in cost if p.neighbours_cpu_s is not None]
     return RunFigures(
         cpu=[p.cpu_s_per_request for p in cost if p.cpu_s_per_request is not None],
@@ -142,4 +150,8 @@ def run_figures(run: RunResult) -> RunFigures | str:
         failures=sum(p.load.failures for p in cost),
         neighbours_share=sum(idle) / loaded if idle and loaded > 0 else None,
         capacity=bracket,
+        effective_workers=[
+            b.effective_workers for b in balances if b.effective_workers is not None
+        ],
+        busiest_share=[b.busiest_share for b in balances if b.busiest_share is not None],
     )

@@ -40,6 +40,10 @@ class RunRow(Model):
     batch_id: str | None = None
     rounds: int | None = None
     stop_reason: str | None = None
+    effective_workers: float | None = Field(
+        None, description="effective busy workers in the cost windows (None: not judged)"
+    )
+    workers_uneven: bool | None = Field(None, description="workers unevenly used")
 
     @property
     def config_key(self) -> str:
@@ -96,13 +100,15 @@ class Store:
     def _insert(self, result: RunResult) -> None:
         cost = [w.cpu_s_per_request for w in result.cost if w.cpu_s_per_request is not None]
         cap = result.capacity
+        use = result.worker_use
         c = self.conn
         c.execute(
             "INSERT INTO runs (id, cell_key, scenario, scenario_hash, app, variant, server,"
             " repetition, status, failure, started_at, ended_at, capacity_rps,"
             " capacity_lower_bound, cpu_s_per_request, result_json, batch_id, rounds,"
-            " stop_reason, cost_half_width, warmed_up)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " stop_reason, cost_half_width, warmed_up, effective_workers, workers_uneven,"
+            " keep_alive)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 result.id,
                 result.cell_key,
@@ -125,6 +131,9 @@ class Store:
                 result.stop_reason,
                 result.cost_half_width,
                 int(result.warmed_up),
+                use.effective_workers.mean if use else None,
+                int(use.uneven) if use else None,
+                int(result.cell.load.keep_alive),
             ),
         )
         self._save_phases(result)
@@ -138,8 +147,9 @@ class Store:
                 " requests, failures, throughput_rps, p50_ms, p90_ms, p95_ms, p99_ms, max_ms,"
                 " mean_ms, server_cpu_s, cpu_s_per_request, worker_uss_mb, total_pss_mb,"
                 " generator_cpu, generator_bound, round, cpu_ns, served_ok, drained_requests,"
-                " arrivals, neighbours_cpu_s)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " arrivals, neighbours_cpu_s, effective_workers, busiest_worker_share,"
+                " connections_open)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     result.id,
                     idx,
@@ -169,6 +179,9 @@ class Store:
                     load.drained_requests,
                     load.arrivals,
                     ph.neighbours_cpu_s,
+                    ph.balance.effective_workers if ph.balance else None,
+                    ph.balance.busiest_share if ph.balance else None,
+                    ph.balance.connections_open if ph.balance else None,
                 ),
             )
             c.executemany(
@@ -306,6 +319,8 @@ def _row(r: sqlite3.Row) -> RunRow:
         batch_id=r["batch_id"],
         rounds=r["rounds"],
         stop_reason=r["stop_reason"],
+        effective_workers=r["effective_workers"],
+        workers_uneven=None if r["workers_uneven"] is None else bool(r["workers_uneven"]),
     )
 
 

@@ -28,6 +28,7 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.measure import RunResult
+from estimator.measure.balance import UNEVEN_FRACTION
 from estimator.stats import Estimate, estimate
 from estimator.store.figures import RunFigures, run_figures
 from estimator.store.paired import PairedRatio, paired_cpu_ratios
@@ -150,6 +151,7 @@ def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSum
     stop = next((s for s in _STOP_ORDER if s in stops), None)
     not_ranked = next((r.not_ranked_reason for r in runs if r.not_ranked_reason), None)
     requests = sum(v.requests for v in vals)
+    eff = [e for v in vals for e in v.effective_workers]
     target = cell.load.cost_ci_target
     return ConfigSummary(
         key=key,
@@ -186,5 +188,11 @@ def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSum
         cost_ci_target=target,
         cost_target_met=d.n >= 2 and d.relative_half_width <= target,
         warmed_up=all(r.warmed_up for r in runs),
+        effective_workers=_pooled([v.effective_workers for v in vals]) if eff else None,
+        busiest_worker_share=_pooled([v.busiest_share for v in vals]) if eff else None,
+        workers_uneven=bool(eff)
+        and cell.server.workers > 1
+        and (statistics.fmean(eff) < UNEVEN_FRACTION * cell.server.workers),
+        keep_alive=cell.load.keep_alive,
         not_ranked_reason=not_ranked,
     )

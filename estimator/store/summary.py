@@ -97,6 +97,20 @@ class ConfigSummary(Model):
         None, description="the CPU-per-request CI half-width is within cost_ci_target"
     )
     warmed_up: bool = True
+    effective_workers: Estimate | None = Field(
+        None,
+        description="effective busy workers (1 ÷ Σ share² of the workers' CPU) per cost "
+        "window: W when all W share the work evenly; None: not judged (recorded before it was)",
+    )
+    busiest_worker_share: Estimate | None = Field(
+        None, description="the busiest worker's share of the workers' CPU per cost window"
+    )
+    workers_uneven: bool = Field(
+        False, description="effective busy workers below the threshold (measure.balance)"
+    )
+    keep_alive: bool = Field(
+        True, description="the load kept its connections alive (False: one per request)"
+    )
     not_ranked_reason: str | None = Field(
         None,
         description="why the configuration must not be ranked (e.g. its warm-up did not "

@@ -12,6 +12,7 @@ from pydantic import Field
 from estimator._model import Model
 from estimator.load import PhaseKind
 from estimator.measure import RunResult
+from estimator.measure.balance import worker_totals
 from estimator.sample.models import GENERATOR_BOUND
 from estimator.store.runs import RunRow, Store
 
@@ -35,6 +36,21 @@ class PhaseSpan(Model):
     p95_ms: float | None
     generator_bound: bool
     generator_cpu: float | None = Field(description="busiest generator process, CPUs")
+    busy_workers: float | None = Field(
+        None, description="effective busy workers in the window (1 ÷ Σ share² of their CPU)"
+    )
+    connections: int | None = Field(
+        None, description="established connections the server held when the window ended"
+    )
+
+
+class WorkerRow(Model):
+    """One worker process over the run's closed-loop cost windows."""
+
+    pid: int
+    cpu_s: float
+    share: float = Field(description="of all workers' CPU in the cost windows")
+    connections: int | None = Field(description="kept-alive connections it held at the end")
 
 
 class RunDetail(Model):
@@ -53,6 +69,12 @@ class RunDetail(Model):
     warmup: str = Field(description="how the warm-up ended, in words")
     warnings: list[str]
     facts: dict[str, str] = Field(description="interpreter, host, CPUs: what was measured on")
+    connections: str | None = Field(
+        None, description="the load generator's connections: how many, kept alive or not"
+    )
+    workers: str | None = Field(None, description="how evenly the workers were used")
+    workers_uneven: bool = False
+    worker_rows: list[WorkerRow] = Field(default_factory=list, description="busiest first")
 
 
 def _warmup_text(run: RunResult) -> str:
@@ -98,9 +120,13 @@ def run_detail(run: RunResult) -> RunDetail:
             p95_ms=p.load.latency.p95_ms,
             generator_bound=p.generator_bound,
             generator_cpu=p.server.generator_cpu_busiest if p.server else None,
+            busy_workers=p.balance.effective_workers if p.balance else None,
+            connections=p.balance.connections_open if p.balance else None,
         )
         for p in run.phases
     ]
+    use = run.worker_use
+    totals = worker_totals([p.balance for p in run.cost])
     cap = run.capacity
     return RunDetail(
         run_id=run.id,
@@ -118,6 +144,13 @@ def run_detail(run: RunResult) -> RunDetail:
         warmup=_warmup_text(run),
         warnings=[*run.warnings, *run.mismatches],
         facts=_facts(run),
+        connections=run.connections.text() if run.connections else None,
+        workers=use.text() if use else None,
+        workers_uneven=bool(use and use.uneven),
+        worker_rows=[
+            WorkerRow(pid=w.pid, cpu_s=w.cpu_s, share=share, connections=w.connections)
+            for w, share in totals
+        ],
     )
 
 
@@ -169,6 +202,8 @@ def phase_frame(detail: RunDetail) -> pd.DataFrame:
                 "p95 (ms)": s.p95_ms,
                 "generator CPU": s.generator_cpu,
                 "generator-bound": s.generator_bound,
+                "busy workers": s.busy_workers,
+                "connections": s.connections,
             }
             for s in detail.phases
         ],
@@ -182,7 +217,25 @@ def phase_frame(detail: RunDetail) -> pd.DataFrame:
             "p95 (ms)",
             "generator CPU",
             "generator-bound",
+            "busy workers",
+            "connections",
         ],
+    )
+
+
+def worker_frame(detail: RunDetail) -> pd.DataFrame:
+    """The worker processes over the cost windows: CPU-seconds, share, connections."""
+    return pd.DataFrame.from_records(
+        [
+            {
+                "worker pid": str(w.pid),
+                "CPU (s)": w.cpu_s,
+                "share of the work": w.share,
+                "kept-alive connections at the end": w.connections,
+            }
+            for w in detail.worker_rows
+        ],
+        columns=["worker pid", "CPU (s)", "share of the work", "kept-alive connections at the end"],
     )
 
 

@@ -50,6 +50,8 @@ def _note(m: MeasuredRow, r: Row | None) -> str:
         notes.append(f"p95 at steady load > SLO {m.slo_p95_ms:g} ms")
     if r is not None and (r.monthly_usd is None or not r.ranked) and r.note:
         notes.append(r.note)
+    elif r is not None and r.settings:
+        notes.append(r.settings)
     return "; ".join(notes)
 
 

@@ -40,10 +40,13 @@ def summary(
     threads_per_core: int = 1,
     slo_ms: float = 100.0,
     warnings: list[str] | None = None,
+    reuse_port: bool = False,
+    busy_workers: Estimate | None = None,
+    uneven: bool = False,
 ) -> ConfigSummary:
     """Defaults: a sync worker on one CPU, D = 4 ms, S = 5 ms (1 ms not on the CPU),
     X_max = 150 req/s, M_w = 30 MiB, M_0 = 20 MiB, p95 SLO 100 ms."""
-    server = ServerConfig(kind=kind, workers=workers, threads=threads)
+    server = ServerConfig(kind=kind, workers=workers, threads=threads, reuse_port=reuse_port)
     # the figures of one summary come from the same repetitions: plain numbers get the n of
     # the estimates given (zero spread), else n = 1
     given = [v.n for v in (d_ms, s_ms, x_max, m_w, m_0) if isinstance(v, Estimate)]
@@ -80,4 +83,6 @@ def summary(
         error_rate=0.0,
         slo_p95_ms=slo_ms,
         warnings=warnings or [],
+        effective_workers=busy_workers,
+        workers_uneven=uneven,
     )

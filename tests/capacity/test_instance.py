@@ -287,3 +287,70 @@ def test_measured_inputs_reject_unusable_summaries() -> None:
         MeasuredInputs.from_summary(summary(m_w=0.0))
     inputs = MeasuredInputs.from_summary(summary())
     assert instance_capacity(inputs, M6I_L).capacity_rps.value == pytest.approx(203.125)
+
+
+def _nine_single_thread_workers(
+    busy: float | None, *, x_max: float, uneven: bool
+) -> InstanceCapacity:
+    """/upstream-like: D = 0.5 ms, S = 52 ms, gthread 9 × 1 on 1 CPU."""
+    s = summary(
+        kind="gunicorn-gthread",
+        workers=9,
+        threads=1,
+        d_ms=est(0.5, 0.5, 0.5),  # n = 3, no spread: the busy workers' CI alone shows
+        s_ms=52.0,
+        x_max=x_max,
+        busy_workers=None if busy is None else est(busy, busy - 0.3, busy + 0.3),
+        uneven=uneven,
+    )
+    return instance_capacity(s, M6I_L)
+
+
+def test_the_concurrency_limit_counts_the_busy_workers_measured() -> None:
+    c = _nine_single_thread_workers(3.0, x_max=57.0, uneven=True)
+    f = 3.0 / 9
+    # ρ_SLO = 57 ÷ (9 workers × f × 1 ÷ 52 ms = 57.69) = 0.988: the host was saturated, not
+    # SLO-limited; planned at the target 0.65
+    assert c.slo_utilization == pytest.approx(57 / (9 * f / 0.052))
+    assert c.utilization == 0.65
+    # per-cpu rule: 9 workers per measured CPU × 2 vCPUs = 18; busy f of them
+    assert c.workers_rule == 18
+    assert limit(c, "concurrency") == pytest.approx(18 * f / 0.052 * 0.65)  # 75.0
+    assert c.busy_fraction == pytest.approx(f)
+    formula = next(lim.formula for lim in c.limits if lim.name == "concurrency")
+    assert "× busy share f 0.333" in formula
+    note = next(n for n in c.notes if n.startswith("workers: 3 of the 9 measured"))
+    assert "unevenly used" in note
+    assert "is an extrapolation" in note
+    assert "reuse_port = true" in note
+    # every worker busy (f = 1), the measured capacity scaled with them: an extrapolation
+    assert c.balanced_capacity_rps == pytest.approx(18 / 0.052 * 0.65)
+    # the CI of the busy workers is part of the capacity's spread
+    assert c.capacity_rps.low == pytest.approx(18 * 2.7 / 9 / 0.052 * 0.65)
+    assert c.capacity_rps.high == pytest.approx(18 * 3.3 / 9 / 0.052 * 0.65)
+
+
+def test_without_the_busy_share_the_slo_limit_took_the_imbalance_for_queueing() -> None:
+    """Before per-worker accounting the same run read as ρ_SLO = 0.33: planned at a third of
+    every worker's rate, i.e. the same imbalance hidden in the utilisation and called SLO."""
+    c = _nine_single_thread_workers(None, x_max=57.0, uneven=False)
+    assert c.slo_utilization == pytest.approx(57 / (9 / 0.052))
+    assert c.utilization_source == "slo"
+    assert c.balanced_capacity_rps is None
+    assert any("was not recorded" in n for n in c.notes)
+
+
+def test_evenly_used_workers_count_as_measured_without_an_extrapolation() -> None:
+    c = _nine_single_thread_workers(8.8, x_max=160.0, uneven=False)
+    assert c.busy_fraction == pytest.approx(8.8 / 9)
+    assert limit(c, "concurrency") == pytest.approx(18 * 8.8 / 9 / 0.052 * 0.65)
+    assert c.balanced_capacity_rps is None
+    note = next(n for n in c.notes if n.startswith("workers: 8.8 of the 9"))
+    assert "evenly used" in note
+    assert "extrapolation" not in note
+
+
+def test_one_worker_has_nothing_to_balance() -> None:
+    c = instance_capacity(summary(busy_workers=est(1.0, 1.0, 1.0)), M6I_L)
+    assert c.busy_fraction == 1.0
+    assert not any(n.startswith("workers: 1 of") for n in c.notes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from estimator.capacity import Assumptions, predict_measured, validation_table
+from estimator.capacity import Assumptions, predict_measured, predict_saturation, validation_table
 from tests.capacity.factory import est, summary
 
 FITTED = summary(key="sync w1")
@@ -97,3 +97,25 @@ def test_validation_reports_an_uncapped_contradictory_rho() -> None:
 def test_validation_row_names_the_arrival_process() -> None:
     held = summary(key="w2", workers=2).model_copy(update={"arrivals": "poisson"})
     assert predict_measured(FITTED, held).arrivals == "poisson"
+
+
+def test_saturation_prediction_counts_the_busy_workers() -> None:
+    s = summary(
+        kind="gunicorn-gthread",
+        workers=9,
+        threads=1,
+        d_ms=0.5,
+        s_ms=52.0,
+        x_max=57.0,
+        busy_workers=est(3.0, 2.7, 3.3),
+        uneven=True,
+    )
+    p = predict_saturation(s)
+    # min(1 CPU ÷ 0.5 ms = 2000, 9 × 3/9 × 1 ÷ 52 ms = 57.7)
+    assert p.predicted_rps == pytest.approx(3 / 0.052)
+    assert p.balanced_rps == pytest.approx(9 / 0.052)
+    assert (p.binding, p.uneven) == ("concurrency", True)
+    assert p.busy_fraction == pytest.approx(1 / 3)
+    cpu_bound = predict_saturation(summary(workers=4, d_ms=4.0, s_ms=5.0, x_max=240.0))
+    assert cpu_bound.predicted_rps == pytest.approx(250.0)  # 1 CPU ÷ 4 ms < 4 ÷ 5 ms
+    assert (cpu_bound.binding, cpu_bound.busy_fraction) == ("cpu", 1.0)

@@ -45,7 +45,8 @@ def _e(mean: float, rel: float, n: int = 10) -> Estimate:
 def display_report() -> EstimateReport:
     """Hand-made measurements that show every wording: a distinguishable saving, a tie with
     the baseline, a configuration not warmed up (not ranked), a baseline whose capacity is a
-    lower bound ('at most'), an app measured once (intervals unknown); Poisson arrivals."""
+    lower bound ('at most'), an app measured once (intervals unknown), workers unevenly used
+    and a connection setting measured beside them that cuts the bill; Poisson arrivals."""
     poisson = {"arrivals": "poisson"}
     shop = [
         summary(
@@ -100,11 +101,30 @@ def display_report() -> EstimateReport:
             x_max=_e(300.0, 0.04),
         ),
     ]
+    # /upstream-like: 50 ms waits, 9 single-thread workers; unevenly used under keep-alive,
+    # nearly even with --reuse-port (both measured)
+    wait = [
+        summary(
+            key=f"wait | cpython-3.12 | gunicorn-gthread w9x1{suffix}",
+            app="wait",
+            variant="cpython-3.12",
+            kind="gunicorn-gthread",
+            workers=9,
+            threads=1,
+            reuse_port=bool(suffix),
+            d_ms=_e(0.5, 0.03),
+            s_ms=_e(52.0, 0.02),
+            x_max=_e(x, 0.05),
+            busy_workers=_e(busy, 0.06),
+            uneven=busy < 6,
+        )
+        for suffix, x, busy in (("", 58.0, 3.1), (" reuse-port", 150.0, 8.6))
+    ]
     once = [
         summary(key="once | cpython-3.11 | gunicorn-sync w1", app="once"),
         summary(key="once | cpython-3.13 | gunicorn-sync w1", app="once", variant="cpython-3.13"),
     ]
-    summaries = [s.model_copy(update=poisson) for s in [*shop, *api, *once]]
+    summaries = [s.model_copy(update=poisson) for s in [*shop, *api, *wait, *once]]
     report = estimate(
         summaries,
         catalog(M6I, M7G),

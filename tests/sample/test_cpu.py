@@ -76,6 +76,29 @@ def test_a_reused_pid_is_another_process() -> None:
     assert (window.processes, window.born, window.vanished) == (2, 1, 1)
 
 
+def test_each_process_is_kept_with_whether_it_is_a_worker() -> None:
+    start = CpuSnapshot(2000.0, {MASTER: 5 * MS, W1: 100 * MS, W2: 200 * MS}, "process-clock", 100)
+    end = CpuSnapshot(2003.0, {MASTER: 6 * MS, W1: 400 * MS, W2: 250 * MS}, "process-clock", 100)
+    window = CpuAccount(start).close(end)  # no worker list: every process but the root
+    by_pid = {p.pid: p for p in window.per_process}
+    assert {pid: (p.cpu_ns, p.worker) for pid, p in by_pid.items()} == {
+        100: (1 * MS, False),
+        101: (300 * MS, True),
+        102: (50 * MS, True),
+    }
+    assert sum(p.cpu_ns for p in window.per_process) == window.cpu_ns
+    assert [p.pid for p in window.workers()] == [101, 102]  # busiest first
+    # the server's own list wins: 102 is a helper (a resource tracker), not a worker
+    named = CpuAccount(start).close(end, workers={101})
+    assert [p.pid for p in named.workers()] == [101]
+
+
+def test_a_lone_root_is_its_own_worker() -> None:
+    start = CpuSnapshot(2000.0, {MASTER: 5 * MS}, "process-clock", 100)
+    window = CpuAccount(start).close(CpuSnapshot(2001.0, {MASTER: 9 * MS}, "process-clock", 100))
+    assert [(p.pid, p.worker, p.cpu_ns) for p in window.per_process] == [(100, True, 4 * MS)]
+
+
 def test_schedstat_source_is_reported() -> None:
     start = CpuSnapshot(0.0, {MASTER: 0}, "schedstat")
     assert CpuAccount(start).close(snap(1.0, master=5)).source == "schedstat"

@@ -65,6 +65,8 @@ for app in unpriced_apps:
     st.warning(f"{esc(app)}: no configuration could be priced for these settings.")
 for line in display.tie_lines(rep):
     st.markdown(f"- {esc(line)}")
+for line in display.setting_lines(rep):
+    st.markdown(f"- **Server setting:** {esc(line)}")
 st.caption(esc(display.tie_rule_line(rep)))
 
 st.subheader("$/month by configuration")

@@ -43,6 +43,37 @@ c3.metric("Phases", f"{len(detail.phases)}")
 c4.metric("Generator-bound", "yes" if detail.generator_bound else "no")
 st.caption(f"Capacity search: {esc(detail.capacity_detail)}. Warm-up: {esc(detail.warmup)}.")
 
+st.subheader("Workers and connections")
+if detail.connections:
+    st.markdown(esc(detail.connections))
+if detail.workers:
+    if detail.workers_uneven:
+        st.warning(
+            esc(detail.workers)
+            + ". The capacity model counts the busy workers, not all of them; see the "
+            "warnings below for what to try."
+        )
+    else:
+        st.markdown(esc(detail.workers))
+else:
+    st.caption("How evenly the workers shared the work was not recorded for this run.")
+workers = run_detail.worker_frame(detail)
+if len(workers) > 1:
+    st.bar_chart(workers, x="worker pid", y="share of the work", height=220)
+    st.dataframe(
+        workers,
+        hide_index=True,
+        column_config={
+            "CPU (s)": st.column_config.NumberColumn(format="%.3f"),
+            "share of the work": st.column_config.NumberColumn(format="percent"),
+        },
+    )
+    st.caption(
+        "Each worker process's CPU-seconds over the closed-loop cost windows (nanosecond "
+        "counters, read before and after every window): a worker's share of the CPU is its "
+        "share of the requests served. Even: every worker 1/W."
+    )
+
 frame = state.series(run_id)
 if frame.empty:
     st.info("This run recorded no time series (it stopped before load started).")
@@ -98,6 +129,9 @@ st.dataframe(
         "p95 (ms)": st.column_config.NumberColumn(format="%.1f"),
         "generator CPU": st.column_config.NumberColumn(
             format="%.2f", help="busiest load-generator process, in CPUs"
+        ),
+        "busy workers": st.column_config.NumberColumn(
+            format="%.1f", help="effective busy workers in the window: 1 ÷ Σ share²"
         ),
     },
 )
