@@ -19,6 +19,11 @@ def _keys(keys: Sequence[str]) -> str:
     return "; ".join(keys)
 
 
+def _busy(s: ConfigSummary) -> str:
+    e = s.effective_workers
+    return f"{e.mean:.1f} of {s.workers} busy" if e is not None else f"of {s.workers}"
+
+
 def report_warnings(
     summaries: Sequence[ConfigSummary],
     configs: Sequence[ConfigEstimate],
@@ -77,6 +82,13 @@ def report_warnings(
             "measured capacity above what the measured CPU per request and service time allow "
             "(ρ_SLO > 1, see each configuration's notes): the measurements contradict each "
             f"other; planned at the target utilisation, re-measure: {_keys(contradictory)}"
+        )
+    uneven = [f"{s.key} ({_busy(s)})" for s in summaries if s.workers_uneven]
+    if uneven:
+        out.append(
+            "workers unevenly used (effective busy workers from each worker's CPU share): their "
+            "capacity counts the busy workers as measured, and a balanced figure would be an "
+            f"extrapolation; see each configuration's warnings for what to try: {_keys(uneven)}"
         )
     unranked = [f"{c.key} ({c.not_ranked_reason})" for c in configs if c.not_ranked_reason]
     if unranked:

@@ -8,6 +8,7 @@ from estimator.errors import StoreError
 from estimator.store.private import redacted
 from estimator.store.runs import Store
 from tests.fixtures import fixture_runs, fixture_store
+from tests.fixtures.workers import UNEVEN_CONNS, workers_run
 
 
 @pytest.fixture
@@ -106,3 +107,34 @@ def test_failed_run_is_kept_with_reason(tmp_path: Path) -> None:
         (row,) = store.rows(status="failed")
         assert (row.failure, row.capacity_rps, row.cpu_s_per_request) == ("boom", None, None)
         assert store.completed_keys() == {run.cell_key}
+
+
+def test_worker_balance_and_connections_are_stored(tmp_path: Path) -> None:
+    uneven, even = workers_run(), workers_run(uneven=False, reuse_port=True)
+    even = even.model_copy(update={"id": "even0000000"})
+    with Store(tmp_path / "w.sqlite") as store:
+        store.save(uneven)
+        store.save(even)
+        assert store.get(uneven.id) == redacted(uneven)  # per-window and per-run figures
+        rows = {r.id: r for r in store.rows()}
+        windows = store.conn.execute(
+            "SELECT effective_workers, busiest_worker_share, connections_open FROM phases"
+            " WHERE run_id = ? AND kind = 'cost'",
+            (uneven.id,),
+        ).fetchall()
+        keep_alive = store.conn.execute("SELECT DISTINCT keep_alive FROM runs").fetchall()
+    assert rows[uneven.id].effective_workers == pytest.approx(3.0, abs=0.1)
+    assert rows[uneven.id].workers_uneven is True
+    assert rows[even.id].workers_uneven is False
+    assert len(windows) == len(uneven.cost)
+    for w in windows:
+        assert w["effective_workers"] == pytest.approx(3.0, abs=0.1)
+        assert w["busiest_worker_share"] == pytest.approx(120 / 345.9, rel=0.01)
+        assert w["connections_open"] == sum(UNEVEN_CONNS)
+    assert [k[0] for k in keep_alive] == [1]
+
+
+def test_runs_stored_before_the_balance_was_kept_have_none(store: Store) -> None:
+    for row in store.rows():
+        assert (row.effective_workers, row.workers_uneven) == (None, None)
+    assert all(r.worker_use is None and r.connections is None for r in store.results())

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from estimator.measure import RunResult
 from estimator.views.run_detail import (
     SERIES_COLUMNS,
@@ -10,8 +12,10 @@ from estimator.views.run_detail import (
     run_label,
     run_series,
     series_long,
+    worker_frame,
 )
 from estimator.views.snapshot import StoreSnapshot
+from tests.fixtures.workers import workers_run
 
 
 def test_phases_become_spans_in_order(runs: list[RunResult]) -> None:
@@ -64,3 +68,33 @@ def test_series_from_the_store(snap: StoreSnapshot, store_path: Path) -> None:
         "capacity search",
     }
     assert run_label(row).startswith(f"{row.config_key} · rep 1 · {row.id[:8]}")
+
+
+def test_the_workers_share_of_the_work_is_shown() -> None:
+    detail = run_detail(workers_run())
+    assert detail.workers_uneven
+    assert detail.workers is not None
+    assert detail.workers.startswith("workers: 3.0")
+    assert "unevenly used" in detail.workers
+    assert detail.connections is not None
+    assert detail.connections.startswith("load connections: one per simulated user, kept alive")
+    assert [w.connections for w in detail.worker_rows][:3] == [14, 12, 10]
+    assert sum(w.share for w in detail.worker_rows) == pytest.approx(1.0)
+    assert detail.worker_rows[0].share == pytest.approx(120 / 345.9, rel=0.01)
+    frame = worker_frame(detail)
+    assert len(frame) == 9
+    assert frame["share of the work"].iloc[-1] < 0.01
+    cost = [s for s in detail.phases if s.kind == "cost"]
+    assert cost
+    assert all(s.busy_workers == pytest.approx(3.0, abs=0.1) for s in cost)
+    assert phase_frame(detail)["busy workers"].notna().sum() == len(cost)
+    even = run_detail(workers_run(uneven=False, reuse_port=True))
+    assert not even.workers_uneven
+    assert even.workers is not None
+    assert "evenly used" in even.workers
+
+
+def test_a_run_recorded_before_the_balance_has_no_worker_rows(runs: list[RunResult]) -> None:
+    detail = run_detail(runs[1])
+    assert (detail.workers, detail.connections, detail.worker_rows) == (None, None, [])
+    assert worker_frame(detail).empty

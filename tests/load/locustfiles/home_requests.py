@@ -1,0 +1,7 @@
+from locust import HttpUser, task
+
+
+class RequestsVisitor(HttpUser):
+    @task
+    def home(self) -> None:
+        self.client.get("/")
