@@ -3,7 +3,8 @@
 Two kinds of missing things, two outcomes:
 
 - what the README's setup (`./infra/setup.sh`, run by `make test` and `make demo`) installs or
-  requires: uv (in .venv/bin), Debian's pypy3, wrk and chromium, and the CPython >= 3.11 the
+  requires: uv (in .venv/bin), Debian's pypy3, wrk, chromium and openssh-server (the
+  `calibrate --ssh` test starts its own sshd on loopback), and the CPython >= 3.11 the
   project's .venv was made from. Missing, the test FAILS with a message naming the setup step
   (`require_*`): a green CI run never hides a tool the README promises.
 - what setup does not promise (other CPython minors, builds from `make interpreters` such as

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 
 from estimator.cli._common import console, seconds
 from estimator.errors import ConfigError
+from estimator.escape import rich_text as escape
 from estimator.interpreters import discover, plan_variants
 from estimator.onboard import PreflightResult, first_cells, preflight
 from estimator.onboard.describe import InitRequest, InitResult, init_app
@@ -208,16 +208,18 @@ def _print_init(result: InitResult, out: Console) -> None:
         todo = f"; {len(s.todo)} TODO (not sent until completed)" if s.todo else ""
         skipped = f"; {len(s.skipped)} not generated (listed in it)" if s.skipped else ""
         out.print(
-            f"wrote {result.locustfile_path}: {s.summary()} {escape(s.source)}{todo}{skipped}"
+            f"wrote {escape(result.locustfile_path)}: {s.summary()} "
+            f"{escape(s.source)}{todo}{skipped}"
         )
         for t in s.tasks:
             weight = f"weight {t.weight}" if t.sent else "TODO"
             out.print(f"    [dim]{t.method} {escape(t.path)} ({weight})[/]")
     else:
-        out.print(f"using locustfile {result.locustfile_path}")
-    servers = ", ".join(s.label for s in result.scenario.servers)
+        out.print(f"using locustfile {escape(result.locustfile_path)}")
+    servers = escape(", ".join(s.label for s in result.scenario.servers))
     out.print(
-        f"wrote {result.scenario_path} (variants: {', '.join(result.scenario.variants)}; "
+        f"wrote {escape(result.scenario_path)} "
+        f"(variants: {escape(', '.join(result.scenario.variants))}; "
         f"servers: {servers})"
     )
     for note in result.notes:

@@ -8,6 +8,7 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path
 
+from estimator.errors import ConfigError
 from estimator.onboard.describe import InitRequest
 from estimator.onboard.detect import django_settings, guess_entries, guess_requirements
 from estimator.onboard.health import HEALTH_CANDIDATES
@@ -30,6 +31,25 @@ def _load_answer(answer: str) -> dict[str, object]:
     if answer.endswith(".py"):
         return {"locustfile": Path(answer)}
     return {"paths": _split(answer)}
+
+
+def _setup_answer(ask: Ask, default: str, tries: int = 3) -> list[list[str]]:
+    """The setup command split like a shell would; asked again while a quote is left open."""
+    question = "Setup command run once per environment (e.g. migrations)"
+    for _ in range(tries):
+        answer = ask(question, default)
+        if answer == NONE:
+            return []
+        try:
+            argv = shlex.split(answer)
+        except ValueError:
+            question = f"{answer!r} leaves a quote open; the setup command again ({NONE}: no setup)"
+            continue
+        return [argv] if argv else []
+    raise ConfigError(
+        f"setup command {answer!r}: a quote is not closed; close it, or give --setup "
+        '"python manage.py migrate"'
+    )
 
 
 def ask_missing(request: InitRequest, ask: Ask) -> InitRequest:
@@ -56,8 +76,7 @@ def ask_missing(request: InitRequest, ask: Ask) -> InitRequest:
         update["env"] = env
     if not request.setup:
         default = "python manage.py migrate --noinput" if settings else NONE
-        answer = ask("Setup command run once per environment (e.g. migrations)", default)
-        update["setup"] = [] if answer == NONE else [shlex.split(answer)]
+        update["setup"] = _setup_answer(ask, default)
     if request.health_path is None:
         answer = ask(
             f"Health path answering 2xx ({AUTO}: first of {', '.join(HEALTH_CANDIDATES)})", AUTO

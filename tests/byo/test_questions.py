@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from estimator.errors import ConfigError
 from estimator.onboard.describe import InitRequest
 from estimator.onboard.questions import ask_missing
 from tests.byo.conftest import APPS_DIR
@@ -62,3 +65,28 @@ def test_load_test_answer_can_be_a_locustfile() -> None:
     )
     assert request.locustfile == Path("load/my_test.py")
     assert request.paths is None
+
+
+class Replies:
+    """Answers every question with the next reply in turn."""
+
+    def __init__(self, *replies: str) -> None:
+        self.replies = list(replies)
+        self.asked: list[str] = []
+
+    def __call__(self, question: str, default: str) -> str:
+        self.asked.append(question)
+        return self.replies.pop(0) if "Setup" in question or "quote" in question else default
+
+
+def test_a_setup_answer_with_an_open_quote_is_asked_again() -> None:
+    ask = Replies("python -c 'x", "python seed.py")
+    request = ask_missing(InitRequest(project=APPS_DIR / "flask_shop", entry="shop:app"), ask)
+    assert request.setup == [["python", "seed.py"]]
+    assert any("leaves a quote open" in q for q in ask.asked)
+
+
+def test_a_setup_answer_left_open_every_time_is_a_config_error() -> None:
+    ask = Replies("a 'b", "c 'd", "e 'f")
+    with pytest.raises(ConfigError, match="a quote is not closed"):
+        ask_missing(InitRequest(project=APPS_DIR / "flask_shop", entry="shop:app"), ask)
