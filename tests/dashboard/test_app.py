@@ -13,6 +13,7 @@ from estimator.measure import RunResult
 from estimator.store.runs import Store
 from tests.dashboard.conftest import captions, goto, metrics, ok
 from tests.fixtures import fixture_runs
+from tests.fixtures.workers import workers_run
 from tests.report.reports import markdown_plain
 
 
@@ -204,6 +205,24 @@ def test_run_detail_flags_generator_bound_runs(
     assert len(warnings) == 1
     assert warnings[0].startswith(f"Generator-bound in {phases[-1].load.name}")
     assert metrics(at, "Generator-bound") == ["yes"]
+
+
+def test_run_detail_shows_how_evenly_the_workers_shared_the_work(
+    open_app: Callable[..., AppTest], tmp_path: Path
+) -> None:
+    store = tmp_path / "results.sqlite"
+    with Store(store) as s:
+        s.save(workers_run())
+    at = goto(open_app(store), "run_detail")
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1
+    assert "unevenly used" in warnings[0]
+    assert warnings[0].startswith("workers: 3.0")
+    assert any("load connections: one per simulated user" in m.value for m in at.markdown)
+    workers = at.dataframe[0].value
+    assert len(workers) == 9
+    assert workers["kept-alive connections at the end"].tolist()[:3] == [14, 12, 10]
+    assert "busy workers" in at.dataframe[1].value.columns
 
 
 def test_pricing_filters(app: AppTest) -> None:
