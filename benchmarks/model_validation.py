@@ -87,10 +87,10 @@ def main() -> int:
     parser.add_argument("--arrivals", choices=["poisson", "even"], help="arrival process")
     parser.add_argument(
         "--d-source",
-        choices=["steady", "capacity step"],
-        default="steady",
-        help="the fitted D: the steady phase's (what pricing uses; default) or the capacity "
-        "step's (the earlier validation)",
+        choices=["cost windows", "steady", "capacity step"],
+        default="cost windows",
+        help="the fitted D: the closed-loop cost windows' (what pricing uses; default), the "
+        "lowest steady rate's (about half load), or the capacity step's (the earlier validation)",
     )
     args = parser.parse_args()
     d_source: DSource = args.d_source

@@ -38,7 +38,7 @@ from estimator.capacity.limits import (
 from estimator.stats import Estimate
 from estimator.store.summary import ConfigSummary
 
-DSource = Literal["steady", "capacity step"]
+DSource = Literal["cost windows", "steady", "capacity step"]
 
 
 class ValidationRow(Model):
@@ -81,21 +81,26 @@ def predict_measured(
     held_out: ConfigSummary,
     assumptions: Assumptions | None = None,
     *,
-    d_source: DSource = "steady",
+    d_source: DSource = "cost windows",
 ) -> ValidationRow:
     """The capacity the pricing model predicts for `held_out`'s setup from `fitted`'s
     measurements, and the rate it plans for there."""
     a = assumptions or Assumptions()
     notes: list[str] = []
-    if d_source == "capacity step":
-        d_cap = fitted.cpu_s_per_request_at_capacity
-        if d_cap is None:
-            raise CapacityError(f"'{fitted.key}' has no D at the capacity step; use 'steady'")
-        notes.append(
-            f"D at the fitted run's capacity step ({d_cap.mean * 1000:.4g} ms) instead of the "
-            f"steady phase's ({fitted.cpu_s_per_request.mean * 1000:.4g} ms), which pricing uses"
+    if d_source != "cost windows":
+        other = (
+            fitted.cpu_s_per_request_at_capacity
+            if d_source == "capacity step"
+            else fitted.cpu_s_per_request_steady
         )
-        fitted = fitted.model_copy(update={"cpu_s_per_request": d_cap})
+        if other is None:
+            raise CapacityError(f"'{fitted.key}' has no D at the {d_source}; use 'cost windows'")
+        where = "lowest steady rate" if d_source == "steady" else d_source
+        notes.append(
+            f"D at the fitted run's {where} ({other.mean * 1000:.4g} ms) instead of its "
+            f"cost windows' ({fitted.cpu_s_per_request.mean * 1000:.4g} ms), which pricing uses"
+        )
+        fitted = fitted.model_copy(update={"cpu_s_per_request": other})
     fit_in = MeasuredInputs.from_summary(fitted)
     held_in = MeasuredInputs.from_summary(held_out)
     p = fit_in.point()
@@ -171,7 +176,7 @@ def validation_table(
     held_out: Sequence[ConfigSummary],
     assumptions: Assumptions | None = None,
     *,
-    d_source: DSource = "steady",
+    d_source: DSource = "cost windows",
 ) -> list[ValidationRow]:
     return [predict_measured(fitted, h, assumptions, d_source=d_source) for h in held_out]
 

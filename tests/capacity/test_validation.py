@@ -58,17 +58,23 @@ def test_table_and_lower_bound_flag() -> None:
     assert rows[1].differs_in == "nothing (a repeat)"
 
 
-def test_validation_uses_the_steady_phase_d_that_pricing_uses() -> None:
-    # defect: validation swapped in D at the capacity step while pricing uses the steady
-    # phase's D. Fitted: steady D = 4 ms, D at the capacity step 3 ms.
-    fitted = FITTED.model_copy(update={"cpu_s_per_request_at_capacity": est(0.003)})
+def test_validation_uses_the_cost_window_d_that_pricing_uses() -> None:
+    # defect: validation swapped in D at the capacity step while pricing uses the cost
+    # windows' D. Fitted: cost-window D = 4 ms, D at the capacity step 3 ms, at half load 5 ms.
+    fitted = FITTED.model_copy(
+        update={"cpu_s_per_request_at_capacity": est(0.003), "cpu_s_per_request_steady": est(0.005)}
+    )
     held = summary(key="sync w2", workers=2, x_max=est(180.0, 170.0, 190.0))
     row = predict_measured(fitted, held)
-    assert row.d_source == "steady"
-    assert row.predicted_rps == pytest.approx(187.5)  # as with no capacity-step D at all
+    assert row.d_source == "cost windows"
+    assert row.predicted_rps == pytest.approx(187.5)  # as with no other D at all
     # on request, the capacity-step D: rho = 150 / min(333.3, 200) = 0.75; 0.75 x 333.3 = 250
     step = predict_measured(fitted, held, d_source="capacity step")
     assert step.predicted_rps == pytest.approx(250.0)
+    # the half-load D: rho = 150 / min(200, 200) = 0.75; 0.75 x min(200, 200) = 150
+    steady = predict_measured(fitted, held, d_source="steady")
+    assert steady.predicted_rps == pytest.approx(150.0)
+    assert steady.notes[0].startswith("D at the fitted run's lowest steady rate (5 ms)")
 
 
 def test_validation_reports_the_rate_pricing_plans_for() -> None:
