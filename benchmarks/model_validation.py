@@ -3,7 +3,7 @@
 
 Runs the scenarios in benchmarks/validation/ (resuming: finished cells are kept) into
 benchmarks/results/validation[-ARRIVALS].sqlite, then, fitted on one configuration, predicts
-the measured capacity of the held-out ones with the inputs pricing uses (steady-phase D,
+the measured capacity of the held-out ones with the inputs pricing uses (cost-window D,
 ρ_SLO uncapped) and reports the rate pricing plans for there (u = min(target, ρ_SLO)):
 - /compute (CPU-bound), fitted on gunicorn sync w1: sync w2 (another worker count), and sync w1
   inside a 0.5 and a 0.25 CPU quota;
