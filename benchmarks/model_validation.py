@@ -3,7 +3,7 @@
 
 Runs the scenarios in benchmarks/validation/ (resuming: finished cells are kept) into
 benchmarks/results/validation[-ARRIVALS].sqlite, then, fitted on one configuration, predicts
-the measured capacity of the held-out ones with the inputs pricing uses (steady-phase D,
+the measured capacity of the held-out ones with the inputs pricing uses (cost-window D,
 ρ_SLO uncapped) and reports the rate pricing plans for there (u = min(target, ρ_SLO)):
 - /compute (CPU-bound), fitted on gunicorn sync w1: sync w2 (another worker count), and sync w1
   inside a 0.5 and a 0.25 CPU quota;
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from estimator.capacity import DEFAULT_QUOTA_CURVE, Assumptions, predict_measured
 from estimator.capacity.validation import DSource
+from estimator.measure import RunResult
 from estimator.scenario.models import LoadPlan
 from estimator.stats import Estimate
 from estimator.store.runs import Store
@@ -52,6 +53,11 @@ PAIRS = [
 
 
 SAFE = {True: "yes", False: "NO", None: "can't tell"}
+
+
+def _md(key: str) -> str:
+    """A configuration key in a Markdown table cell (its `|` separators escaped)."""
+    return key.replace("|", "\\|")
 
 
 def _ci(e: Estimate) -> str:
@@ -113,7 +119,13 @@ def main() -> int:
                 check=True,
             )
     with Store(store, create=False) as s:
-        summaries = {x.key: x for x in summarize(s.results()).summaries}
+        runs = s.results()
+    # One summary per scenario: the three /compute scenarios share an app name, and one
+    # summary of all of them would keep only the newest scenario's runs (like with like).
+    by_scenario: dict[str, list[RunResult]] = {}
+    for run in runs:
+        by_scenario.setdefault(run.cell.scenario_hash, []).append(run)
+    summaries = {x.key: x for rs in by_scenario.values() for x in summarize(rs).summaries}
     a = Assumptions()
     arrivals = sorted({x.arrivals or "not recorded" for x in summaries.values()})
     print(f"store {store}; arrivals: {', '.join(arrivals)}; fitted D: {d_source}\n")
@@ -124,12 +136,13 @@ def main() -> int:
     print("|---|---|---|---|---|---|---|---|---|---|")
     for fit_key, held_key in PAIRS:
         if fit_key not in summaries or held_key not in summaries:
-            print(f"| {fit_key} | {held_key} | (not measured) | | | | | | | |")
+            print(f"| {_md(fit_key)} | {_md(held_key)} | (not measured) | | | | | | | |")
             continue
         row = predict_measured(summaries[fit_key], summaries[held_key], a, d_source=d_source)
         bound = " (≥, lower bound)" if row.measured_lower_bound else ""
         print(
-            f"| {fit_key} | {held_key} | {row.differs_in} | {row.slo_utilization:.3g} | "
+            f"| {_md(fit_key)} | {_md(held_key)} | {_md(row.differs_in)} | "
+            f"{row.slo_utilization:.3g} | "
             f"{row.predicted_rps:,.1f} | {_ci(row.measured_rps)}{bound} | "
             f"{row.error_pct:+.1f}% {'(in CI)' if row.within_ci else ''} | {row.binding} | "
             f"{row.planned_rps:,.1f} ({row.planned_utilization:.3g}) | "
