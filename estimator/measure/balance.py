@@ -105,13 +105,39 @@ def window_balance(cpu: CpuWindow, connections: dict[int, int] | None) -> Window
     )
 
 
+def busy_workers(b: WindowBalance, config: ServerConfig) -> float | None:
+    """The window's effective busy workers, in workers' worth of slots.
+
+    A threaded worker under kept-alive connections serves only the connections it holds: with
+    at least as many connections open as slots, a slot is busy exactly when its worker holds
+    a connection for it, so busy slots = Σ min(connections held, threads) and the figure is
+    busy slots ÷ threads. Each worker's CPU share cannot see this on a request that mostly
+    waits (its idle threads' wake-ups cost about what its requests do). Otherwise (a sync or
+    async worker, connections not read, fewer held than slots: a connection per request), the
+    participation ratio of the CPU shares."""
+    threads = config.threads_per_worker
+    conns = [w.connections for w in b.workers]
+    slots = config.slots
+    if (
+        config.kind == "gunicorn-gthread"
+        and slots is not None
+        and conns
+        and all(c is not None for c in conns)
+        and b.connections_open is not None
+        and b.connections_open >= slots
+    ):
+        return math.fsum(min(c or 0, threads) for c in conns) / threads
+    return b.effective_workers
+
+
 class WorkerUse(Model):
     """How evenly a run's workers were used, over its closed-loop cost windows."""
 
     workers: int = Field(ge=1, description="worker processes configured")
     windows: int = Field(ge=1, description="cost windows judged")
     effective_workers: Estimate = Field(
-        description="effective busy workers (1 ÷ Σ share²) per cost window: mean, 95% CI"
+        description="effective busy workers per cost window (`busy_workers`: from the "
+        "connections each threaded worker holds, else 1 ÷ Σ share² of the CPU): mean, 95% CI"
     )
     busiest_share: Estimate = Field(description="the busiest worker's share per cost window")
     uneven: bool = Field(
@@ -145,10 +171,10 @@ class WorkerUse(Model):
 
 def worker_use(config: ServerConfig, balances: Sequence[WindowBalance | None]) -> WorkerUse | None:
     """The run's figure from its cost windows' balances; None when none could be judged."""
-    judged = [b for b in balances if b is not None and b.effective_workers is not None]
+    judged = [b for b in balances if b is not None and busy_workers(b, config) is not None]
     if not judged:
         return None
-    eff = estimate([b.effective_workers for b in judged if b.effective_workers is not None])
+    eff = estimate([e for b in judged if (e := busy_workers(b, config)) is not None])
     busiest = estimate([b.busiest_share for b in judged if b.busiest_share is not None])
     last = judged[-1].workers
     conns = [w.connections for w in last]
@@ -191,7 +217,8 @@ def uneven_warning(use: WorkerUse, config: ServerConfig, keep_alive: bool) -> st
     """The warning of a run whose workers were unevenly used, with what to try."""
     text = (
         f"workers unevenly used: {use.effective_workers.mean:.1f} of {use.workers} effectively "
-        f"busy (from each worker's CPU share in the closed-loop windows; the busiest did "
+        f"busy (from the kept-alive connections each threaded worker held, else each "
+        f"worker's CPU share, in the closed-loop windows; the busiest did "
         f"{use.busiest_share.mean:.0%} of the work, an even share is {1 / use.workers:.0%}); "
         "the capacity model counts the busy ones, not all"
     )

@@ -16,6 +16,7 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.measure import PhaseResult, RunResult
+from estimator.measure.balance import busy_workers
 
 
 class CapacityBracket(Model):
@@ -151,7 +152,7 @@ def run_figures(run: RunResult) -> RunFigures | str:
         neighbours_share=sum(idle) / loaded if idle and loaded > 0 else None,
         capacity=bracket,
         effective_workers=[
-            b.effective_workers for b in balances if b.effective_workers is not None
+            e for b in balances if (e := busy_workers(b, run.cell.server)) is not None
         ],
         busiest_share=[b.busiest_share for b in balances if b.busiest_share is not None],
     )

@@ -9,6 +9,7 @@ from estimator.measure.balance import (
     UNEVEN_FRACTION,
     LoadConnections,
     WindowBalance,
+    busy_workers,
     effective_count,
     uneven_warning,
     window_balance,
@@ -148,3 +149,36 @@ def test_the_connections_are_stated() -> None:
         "load connections: a new connection for every request (`Connection: close`) (18 "
         "users in the closed-loop windows; 6 in the open-loop windows)"
     )
+
+
+GTHREAD_3X3 = ServerConfig(kind="gunicorn-gthread", workers=3, threads=3)
+
+
+def test_threaded_workers_count_the_slots_their_kept_alive_connections_fill() -> None:
+    # Recorded on /upstream (benchmarks/workers.py, gthread 3 x 3, 18 kept-alive users): the
+    # CPU shares were 37/35/29% while the workers held 16, 1 and 1 connections; the window
+    # served 96 req/s = 5 busy slots / 52 ms. Busy slots: min(16, 3) + 1 + 1 = 5 = 1.67 workers.
+    b = window_balance(cpu(1142, 1073, 890), {101: 16, 102: 1, 103: 1})
+    assert b is not None
+    assert b.effective_workers == pytest.approx(2.9, abs=0.1)  # the CPU shares: nearly even
+    assert busy_workers(b, GTHREAD_3X3) == pytest.approx(5 / 3)
+    use = worker_use(GTHREAD_3X3, [b])
+    assert use is not None
+    assert use.effective_workers.mean == pytest.approx(5 / 3)
+    assert use.uneven
+
+
+def test_busy_slots_need_as_many_connections_as_slots_and_a_threaded_worker() -> None:
+    # a connection per request: few connections open at any instant, the CPU shares decide
+    few = window_balance(cpu(30, 30, 30), {101: 1, 102: 0, 103: 0})
+    assert few is not None
+    assert busy_workers(few, GTHREAD_3X3) == pytest.approx(3)
+    # sync workers: the CPU shares, whatever the connections
+    sync = ServerConfig(kind="gunicorn-sync", workers=3)
+    many = window_balance(cpu(30, 30, 30), {101: 16, 102: 1, 103: 1})
+    assert many is not None
+    assert busy_workers(many, sync) == pytest.approx(3)
+    # connections not read: the CPU shares
+    unread = window_balance(cpu(30, 30, 30), None)
+    assert unread is not None
+    assert busy_workers(unread, GTHREAD_3X3) == pytest.approx(3)
