@@ -5,11 +5,9 @@ for both of locust's HTTP clients (FastHttpUser, HttpUser). Counted on the serve
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 from estimator import procs
 from estimator.load import PhaseSpec, load_generator
 from estimator.sample.connections import held_by
+from tests.load.serving import free_port, wait_until_serving
 
 pytestmark = pytest.mark.integration
 
@@ -26,17 +25,11 @@ HERE = Path(__file__).resolve().parent
 LOCUSTFILES = HERE / "locustfiles"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def gthread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, int]]:
     """tiny_app under gunicorn gthread, 1 worker × 4 threads, 30 s keep-alive: URL, port,
     master PID."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("gthread") / "gunicorn.log"
     argv = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "1"]
     argv += ["-k", "gthread", "--threads", "4", "--keep-alive", "30"]
@@ -46,17 +39,7 @@ def gthread(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int
         procs.running(argv, stdout=out, stderr=subprocess.STDOUT) as proc,
     ):
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(url + "/", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start: " + log.read_text()
-            time.sleep(0.05)
+        wait_until_serving(url, log, proc, timeout_s=60)
         yield url, port, proc.pid
 
 

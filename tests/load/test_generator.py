@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,18 +17,13 @@ from estimator import procs
 from estimator.errors import ConfigError, LoadError
 from estimator.load import PhaseSpec, check_host, closed_loop_users, load_generator
 from estimator.sample import Sampler
+from tests.load.serving import free_port, wait_until_serving
 
 HERE = Path(__file__).resolve().parent
 LOCUSTFILES = HERE / "locustfiles"
 TWO_CPUS = (os.cpu_count() or 1) >= 2
 SERVER_CPUS = {1} if TWO_CPUS else {0}
 GENERATOR_CPUS = [0]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _drivers() -> set[int]:
@@ -47,7 +40,7 @@ def _drivers() -> set[int]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     argv = [sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "1"]
     argv += ["--chdir", str(HERE), "tiny_app:app"]
@@ -56,17 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
         procs.running(argv, stdout=out, stderr=subprocess.STDOUT, cpus=SERVER_CPUS) as proc,
     ):
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(url + "/", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "gunicorn did not start: " + log.read_text()
-            time.sleep(0.05)
+        wait_until_serving(url, log, proc, timeout_s=30)
         yield url, proc.pid
     assert not psutil.pid_exists(proc.pid)
 
