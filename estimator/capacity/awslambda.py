@@ -107,7 +107,7 @@ def _choose_memory(
 
 def _range_ms(d: Interval) -> str:
     if not d.known or d.low is None:
-        return "range not known: one repetition"
+        return "range not known: one measurement"
     high = "no upper end" if d.high is None else f"{1000 * d.high:.4g} ms"
     return f"range {1000 * d.low:.4g} ms to {high}"
 

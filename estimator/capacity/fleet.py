@@ -107,7 +107,7 @@ def plan_fleet(capacity: InstanceCapacity, traffic: TrafficProfile) -> FleetPlan
         "(assumes scaling keeps up with hourly changes; warm-up and scaling lag not modelled)",
     ]
     if not cap.known:
-        notes.append("counts at the ends of the capacity's spread: not known (one repetition)")
+        notes.append("counts at the ends of the capacity's spread: not known (one measurement)")
     elif pessimistic is None:
         notes.append(
             "at the low end of the capacity's spread (0 req/s: a corner does not fit, or an "

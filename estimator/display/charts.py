@@ -29,7 +29,7 @@ class Bar:
     server: str
     value: float
     low: float | None
-    """None: not known (one repetition)."""
+    """None: not known (one measurement)."""
     high: float | None
     """None with a low end: no finite upper end."""
     role: Role
@@ -97,7 +97,7 @@ def cost_chart(report: EstimateReport) -> ChartSpec:
         bars=bars,
         notes=[
             "whiskers: the 95% interval (an arrow: no finite upper end; none: unknown, one "
-            "repetition)",
+            "measurement)",
             "hatched or faded: an upper bound (capacity measured as a lower bound)",
             "light green: tied within noise with the cheapest",
         ],

@@ -34,7 +34,7 @@ def saving_phrase(saving: Saving | None, *, is_baseline: bool = False) -> str:
         return "no saving computed (the baseline is not priced or not ranked)"
     low, high = saving.usd_low, saving.usd_high
     if not saving.known:
-        return f"{NO_DIFFERENCE} (one repetition: no interval)"
+        return f"{NO_DIFFERENCE} (one measurement: no interval)"
     if saving.baseline_lower_bound:
         if high is None:
             return f"{NO_DIFFERENCE} (the baseline's capacity is a lower bound)"
@@ -171,7 +171,7 @@ def tie_rule_line(report: EstimateReport) -> str:
         "tie rule: configurations whose $/month intervals overlap (directly or through "
         "others) are tied within noise; each interval at its inputs' CIs widened for "
         f"simultaneous {family:.0%} confidence over the app's k ranked configurations "
-        f"(Bonferroni; {levels}); an interval not known (one repetition) overlaps every other"
+        f"(Bonferroni; {levels}); an interval not known (one measurement) overlaps every other"
     )
 
 
@@ -232,7 +232,7 @@ def change_phrase(
     if change is None:
         return ""
     if not known:
-        return f"{NO_DIFFERENCE} (one repetition: no interval)"
+        return f"{NO_DIFFERENCE} (one measurement: no interval)"
     if base_lower_bound and head_lower_bound:
         return f"{NO_DIFFERENCE} (both capacities are lower bounds)"
     if head_lower_bound:

@@ -8,7 +8,7 @@ from estimator.capacity import Interval
 from estimator.money import cents
 from estimator.stats import Estimate
 
-UNKNOWN = "unknown: one repetition"
+UNKNOWN = "unknown: one measurement"
 
 
 def amount(value: Decimal) -> str:
@@ -30,7 +30,7 @@ def pct(value: Decimal) -> str:
 
 def usd_range(low: Decimal | None, high: Decimal | None, *, lower_bound: bool = False) -> str:
     """A $/month interval: '$49.64–$104.45'; '≥ $49.64' (no finite upper end); '≤ $104.45'
-    (the capacity behind it is a lower bound: at most); 'unknown: one repetition' when
+    (the capacity behind it is a lower bound: at most); 'unknown: one measurement' when
     `low` is None; '$65.15 at both ends' when whole instances make both ends equal."""
     if low is None:
         return UNKNOWN

@@ -96,7 +96,7 @@ def report_warnings(
     single = [s.key for s in summaries if s.capacity_rps.n < 2]
     if single:
         out.append(
-            "one repetition only (no confidence interval; capacity spreads are not known): "
+            "one measurement only (no confidence interval; capacity spreads are not known): "
             + _keys(single)
         )
     if request.purchase == "spot" and request.include_serverless:

@@ -85,7 +85,7 @@ def test_counts_at_both_ends_of_the_capacity_spread() -> None:
 def test_one_repetition_has_no_counts_at_the_ends() -> None:
     plan = plan_fleet(instance_capacity(summary(), M6I_L), TrafficProfile.constant(1000))
     assert (plan.optimistic, plan.pessimistic) == (None, None)
-    assert any("not known (one repetition)" in n for n in plan.notes)
+    assert any("not known (one measurement)" in n for n in plan.notes)
 
 
 def test_no_upper_end_of_capacity_gives_the_floor_count() -> None:

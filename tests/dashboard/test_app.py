@@ -379,7 +379,7 @@ def test_every_page_with_one_repetition_and_one_configuration_per_app(
     at = open_app(store)
     assert metrics(at, "Saving vs baseline") == ["baseline", "baseline"]  # each app's only one
     # one repetition: the $/month interval is unknown, never zero width
-    assert captions(at).count("95% range: unknown: one repetition") == 2
+    assert captions(at).count("95% range: unknown: one measurement") == 2
     goto(at, "compare")
     table = at.dataframe[0].value
     # the capacity's range comes from the search: its one step and the one steady window

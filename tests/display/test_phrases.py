@@ -55,7 +55,7 @@ def saving(
         (saving("5", "15", distinguishable=False), "no measurable difference"),
         (
             saving(None, None, known=False),
-            "no measurable difference (one repetition: no interval)",
+            "no measurable difference (one measurement: no interval)",
         ),
         (saving("-80", "15", baseline_lower_bound=True), "saves at most $15.00/month (15.0%)"),
         (
@@ -87,7 +87,7 @@ def test_money_intervals() -> None:
     assert usd_range(D("49.641"), D("104.449")) == "$49.64–$104.45"
     assert usd_range(D("49.64"), None) == "≥ $49.64"
     assert usd_range(D("49.64"), D("104.45"), lower_bound=True) == "≤ $104.45"
-    assert usd_range(None, None) == "unknown: one repetition"
+    assert usd_range(None, None) == "unknown: one measurement"
     assert usd_range(D("65.15"), D("65.152")) == "$65.15 at both ends"
 
 
@@ -109,7 +109,7 @@ def test_count_and_capacity_intervals() -> None:
         (
             ("10", None, None),
             {"known": False},
-            "no measurable difference (one repetition: no interval)",
+            "no measurable difference (one measurement: no interval)",
         ),
         (("10", "-50", "16"), {"head_lower_bound": True}, "at most +$16.00"),
         (("10", "4", "90"), {"base_lower_bound": True}, "at least +$4.00"),

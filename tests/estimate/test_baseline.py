@@ -134,7 +134,7 @@ def test_savings_against_the_baseline_by_hand() -> None:
     # one repetition: the saving's interval is not known, so no difference is claimed
     assert not first.saving.known
     assert (
-        "no measurable difference (one repetition: no interval) vs the baseline a | cpython-3.11"
+        "no measurable difference (one measurement: no interval) vs the baseline a | cpython-3.11"
         in headline_text(report.headlines[0], report)
     )
 

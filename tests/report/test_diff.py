@@ -126,4 +126,4 @@ def test_diff_carries_the_change_interval_and_words_it_like_every_output() -> No
     print_diff(d, Console(file=out, width=250))
     text = out.getvalue()
     assert "no measurable difference" in text
-    assert "no measurable difference (one repetition: no interval)" in text
+    assert "no measurable difference (one measurement: no interval)" in text

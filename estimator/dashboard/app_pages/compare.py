@@ -181,7 +181,7 @@ if len(picked) == 2:
         )
         st.caption(
             f"B ÷ A for each metric, A = {esc(diff.a)}, B = {esc(diff.b)}. Significance: "
-            "Welch's t-test over the repetitions (p < 0.05); with one repetition on a side it "
+            "Welch's t-test over the repetitions (p < 0.05); with one value on a side it "
             "can't be judged."
         )
 else:

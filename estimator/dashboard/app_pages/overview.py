@@ -77,7 +77,7 @@ else:
     st.altair_chart(charts.cost_bars(frame))
     st.caption(
         "Each bar: the cheapest EC2 option for that configuration; whiskers: its 95% range "
-        "(an open end: no finite upper end; none: one repetition, range unknown); dark green: "
+        "(an open end: no finite upper end; none: one measurement, range unknown); dark green: "
         "the cheapest of its app, light green: tied with it within noise; faded: an upper "
         "bound. Configurations that can't be priced have no bar; Compare lists them."
     )
