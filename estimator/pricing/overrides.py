@@ -63,10 +63,15 @@ def read_custom_prices(path: Path) -> list[CustomPrice]:
     out: list[CustomPrice] = []
     seen: dict[tuple[str, str, str], int] = {}
     for n, raw in enumerate(reader, start=2):
+        where = f"custom price file {path} line {n}"
+        if None in raw:  # csv puts the fields past the header's under None
+            raise ConfigError(
+                f"{where}: more fields than the header's {len(header)}; quote a value that "
+                "contains a comma"
+            )
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
         if not any(row.values()):
             continue
-        where = f"custom price file {path} line {n}"
         name, region = row["instance_type"], row["region"]
         if not valid_region(region):
             raise ConfigError(f"{where}: region {region!r} is not an AWS region, e.g. eu-west-1")

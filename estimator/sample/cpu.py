@@ -115,6 +115,10 @@ def schedstat_ns(pid: int) -> int | None:
     return total
 
 
+SAME_PROCESS_S = 0.05
+"""Creation times of one PID this close are one process read twice."""
+
+
 def key_of(pid: int, created: float) -> ProcKey:
     return ProcKey(pid, round(created, 2))
 
@@ -153,9 +157,21 @@ class CpuAccount:
         self._last: dict[ProcKey, int] = dict(start.readings)
         self._source: CpuSource = start.source
 
+    def _same(self, key: ProcKey) -> ProcKey:
+        """The key this window already knows for the same process: its creation time read
+        another time can round to another hundredth (the same PID reused within
+        SAME_PROCESS_S is not a case a window can tell apart)."""
+        if key in self._first:
+            return key
+        for known in self._first:
+            if known.pid == key.pid and abs(known.created - key.created) <= SAME_PROCESS_S:
+                return known
+        return key
+
     def observe(self, readings: Iterable[tuple[ProcKey, int]]) -> None:
         """Readings taken while the window ran (any order; counters only grow)."""
-        for key, ns in readings:
+        for raw, ns in readings:
+            key = self._same(raw)
             if key not in self._first:
                 born = key.created > self.start.at - BIRTH_SLACK_S
                 self._first[key] = 0 if born else ns
@@ -173,7 +189,8 @@ class CpuAccount:
         source = "schedstat" if "schedstat" in (self._source, end.source) else "process-clock"
         spent = {k: max(0, self._last[k] - self._first[k]) for k in self._first}
         born = sum(1 for k in self._first if k not in self.start.readings)
-        vanished = sum(1 for k in self._first if k not in end.readings)
+        at_end = {self._same(k) for k in end.readings}
+        vanished = sum(1 for k in self._first if k not in at_end)
         root = self.start.root if self.start.root is not None else end.root
         alone = all(k.pid == root for k in spent)
         per_process = [

@@ -9,7 +9,7 @@ import pytest
 
 from estimator.errors import ConfigError
 from estimator.pricing import load_catalog
-from estimator.pricing.overrides import parse_discount
+from estimator.pricing.overrides import parse_discount, read_custom_prices
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -122,3 +122,11 @@ def test_bad_custom_price_files(tmp_path: Path, text: str, needle: str) -> None:
 def test_missing_custom_price_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="No such file"):
         load_catalog(custom_prices=tmp_path / "nope.csv")
+
+
+def test_a_row_with_more_fields_than_the_header_is_one_line(tmp_path: Path) -> None:
+    # found by the property test: csv puts the extra fields under None, as a list
+    path = tmp_path / "prices.csv"
+    path.write_text("instance_type,region,usd_per_hour\nm7i.large,us-east-1,0.1,0.2\n")
+    with pytest.raises(ConfigError, match="line 2: more fields than the header's 3"):
+        read_custom_prices(path)

@@ -76,6 +76,18 @@ def test_a_reused_pid_is_another_process() -> None:
     assert (window.processes, window.born, window.vanished) == (2, 1, 1)
 
 
+def test_a_creation_time_read_to_another_hundredth_is_the_same_process() -> None:
+    # psutil's create_time of one process, read twice, can round to neighbouring hundredths:
+    # counted as two processes, its CPU was counted twice and it was listed twice as a worker
+    again = ProcKey(101, 1001.01)
+    account = CpuAccount(CpuSnapshot(2000.0, {W1: 100 * MS}, "process-clock"))
+    account.observe([(again, 250 * MS)])
+    window = account.close(CpuSnapshot(2003.0, {again: 300 * MS}, "process-clock"))
+    assert window.cpu_ns == 200 * MS
+    assert (window.processes, window.born, window.vanished) == (1, 0, 0)
+    assert [p.pid for p in window.per_process] == [101]
+
+
 def test_each_process_is_kept_with_whether_it_is_a_worker() -> None:
     start = CpuSnapshot(2000.0, {MASTER: 5 * MS, W1: 100 * MS, W2: 200 * MS}, "process-clock", 100)
     end = CpuSnapshot(2003.0, {MASTER: 6 * MS, W1: 400 * MS, W2: 250 * MS}, "process-clock", 100)
