@@ -7,7 +7,7 @@ import re
 import statistics
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from estimator import procs
@@ -66,11 +66,13 @@ def served(app_name: str, server: ServerConfig, rv: ResolvedVariant) -> Iterator
         yield running
 
 
-def wrk(url: str, seconds: float, connections: int = 8) -> float:
-    """wrk's requests/second (closed loop, 1 thread pinned to the generator CPU)."""
+def wrk(url: str, seconds: float, connections: int = 8, headers: Sequence[str] = ()) -> float:
+    """wrk's requests/second (closed loop, 1 thread pinned to the generator CPU); `headers`
+    e.g. ["Connection: close"] for a new connection per request."""
+    extra = [arg for h in headers for arg in ("-H", h)]
     with tempfile.TemporaryFile() as out:
         proc = procs.spawn(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", url],
+            ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", *extra, url],
             stdout=out,
             stderr=subprocess.STDOUT,
             cpus={GENERATOR_CPU},

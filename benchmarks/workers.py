@@ -12,8 +12,9 @@ benchmarks/results/workers[-new-connections].sqlite. Then per configuration:
 - measured: the closed-loop throughput of its cost windows (two users per slot: every slot
   offered work, so this is its saturation throughput) with its 95% CI, and X_max, the
   capacity the search found at a lax SLO (p95 ≤ 1 s);
-- the imbalance: effective busy workers (1 ÷ Σ share² of the workers' CPU, per cost window)
-  and the busiest worker's share;
+- the imbalance: effective busy workers per cost window (the requests each worker held, read
+  25 times a second and capped at its threads, averaged, ÷ threads:
+  `estimator.measure.balance.busy_workers`) and the busiest worker's share of the CPU;
 - predicted: the capacity model's saturation throughput from the configuration's own D, S and
   measured balance, min(CPU ÷ D, W × f × threads ÷ S) with f = busy workers ÷ W; and the
   balanced figure (f = 1), which the model marks as an extrapolation when the workers were

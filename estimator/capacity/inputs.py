@@ -71,8 +71,9 @@ class MeasuredInputs(Model):
     slo_p95_ms: float
     busy_workers: Estimate | None = Field(
         None,
-        description="effective busy workers measured (1 ÷ Σ share² of the workers' CPU, per "
-        "cost window); None: not judged (every worker counted busy)",
+        description="effective busy workers measured per cost window (sampled busy slots ÷ "
+        "threads, else 1 ÷ Σ share² of the workers' CPU); None: not judged (every worker "
+        "counted busy)",
     )
     workers_uneven: bool = Field(False, description="the measured workers were unevenly used")
     host: HostFacts

@@ -12,7 +12,7 @@ from estimator.cli._common import console, open_store
 from estimator.cli._progress import describe_result
 from estimator.escape import rich_text as esc
 from estimator.measure import RunResult
-from estimator.measure.balance import worker_totals
+from estimator.measure.balance import WindowBalance, busy_workers, worker_totals
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -73,7 +73,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             ""
             if not p.server
             else f"{p.server.generator_cpu_busiest:.0%}" + (" BOUND" if p.generator_bound else ""),
-            "" if bal is None or bal.effective_workers is None else f"{bal.effective_workers:.1f}",
+            "" if (busy := _busy(bal, result)) is None else f"{busy:.1f}",
             "" if bal is None or bal.connections_open is None else str(bal.connections_open),
         )
     out.print(table)
@@ -94,12 +94,17 @@ def _show_workers(out: Console, result: RunResult) -> None:
     if len(totals) < 2:
         return
     table = Table(header_style="bold", title="worker processes (cost windows)")
-    for col in ("pid", "CPU s", "share", "kept-alive conns at the end"):
+    for col in ("pid", "CPU s", "share", "busy slots (mean)", "kept-alive conns at the end"):
         table.add_column(col)
     for load, share in totals:
         conns = "" if load.connections is None else str(load.connections)
-        table.add_row(str(load.pid), f"{load.cpu_s:.3f}", f"{share:.0%}", conns)
+        slots = "" if load.busy_slots is None else f"{load.busy_slots:.2f}"
+        table.add_row(str(load.pid), f"{load.cpu_s:.3f}", f"{share:.0%}", slots, conns)
     out.print(table)
+
+
+def _busy(bal: WindowBalance | None, result: RunResult) -> float | None:
+    return None if bal is None else busy_workers(bal, result.cell.server)
 
 
 def _ms(value: float | None) -> str:

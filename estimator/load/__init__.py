@@ -24,8 +24,9 @@ This package never imports locust in the calling process: locust monkey-patches 
 on import, so it only runs inside `python -m estimator.load.driver`.
 """
 
-from estimator.load.generator import LoadGenerator, check_host, load_generator
+from estimator.load.generator import LoadGenerator, load_generator
 from estimator.load.histogram import LatencyHistogram
+from estimator.load.hosts import check_host
 from estimator.load.models import (
     EndpointStats,
     FailureCount,

@@ -18,7 +18,6 @@ ends. Load goes only to loopback hosts unless `allow_remote=True`.
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import os
 import select
@@ -28,12 +27,12 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
 from estimator import procs
 from estimator.errors import ConfigError, LoadError
+from estimator.load.hosts import check_host
 from estimator.load.merge import merge_phase
 from estimator.load.models import PhaseLoad, PhaseSpec
 from estimator.load.pacing import DEFAULT_MAX_USERS, closed_loop_users, split, users_for_rate
@@ -46,31 +45,6 @@ SPAWN_S_PER_USER = 0.001
 MAX_LAG_FRACTION = 0.25
 REPLY_GRACE_S = 30.0
 QUIT_WAIT_S = 2.0
-
-
-def check_host(host: str, *, allow_remote: bool = False) -> str:
-    """Validate the base URL of the server under load; refuse non-loopback hosts unless
-    `allow_remote`. Returns the URL without a trailing slash."""
-    parts = urlsplit(host)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"load host {host!r} is not an http(s) URL; use e.g. 'http://127.0.0.1:8000'"
-        )
-    if not allow_remote and not _is_loopback(parts.hostname):
-        raise ConfigError(
-            f"load host {host!r} is not loopback; estimator only loads 127.0.0.1/::1/localhost "
-            "unless allow_remote=True is set"
-        )
-    return host.rstrip("/")
-
-
-def _is_loopback(hostname: str) -> bool:
-    if hostname.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(hostname).is_loopback
-    except ValueError:
-        return False
 
 
 class _DriverProcess:
@@ -358,4 +332,4 @@ def load_generator(
         _shutdown(drivers)
 
 
-__all__ = ["LoadGenerator", "check_host", "load_generator"]
+__all__ = ["LoadGenerator", "load_generator"]

@@ -1,31 +1,36 @@
 """How evenly a server's workers shared the work, and which connections the load came on.
 
-**Per window**, from each worker process's CPU over it (`CpuWindow.per_process`: the
-nanosecond counters read before and after every window, `estimator.sample.cpu`), and the
-established connections each worker held when the window ended (`sample.connections`).
+**Per window**, three readings per worker process:
 
-Why CPU and not requests: the counters are read anyway, for any app and any server, without a
-hook in the app or the server; over a window a worker's CPU is proportional to the requests it
-served (every worker gets the same request mix), and an idle worker's CPU (its heartbeat and
-poll timeouts) is microseconds a second. Counting requests per worker would need the server's
-or the app's help; counting connections alone says nothing when each request opens its own.
+- its CPU over the window (`CpuWindow.per_process`: nanosecond counters read before and after
+  it, `estimator.sample.cpu`);
+- its *busy slots*: the connections on the server's port it held, read 25 times a second
+  while the window ran, each reading capped at its threads and averaged
+  (`estimator.sample.slots`); for sync and threaded workers a held connection is a request
+  being served (or, kept alive, a client the worker alone will serve);
+- the established connections it held when the window ended (`sample.connections`).
 
 - a worker's *share*: its CPU ÷ all workers' CPU in the window (the master and helper
   processes are left out);
 - *busiest share*: the largest share (1/W when even; 1 when one worker did everything);
-- *effective busy workers* = 1 ÷ Σ share² (the participation ratio): W when the W workers do
-  equal parts, B when B workers do equal parts and the others nothing; less sensitive to
-  counting noise than the busiest share alone.
+- *effective busy workers*: the busy slots ÷ threads per worker where they were sampled
+  (gunicorn sync and gthread with several workers); else 1 ÷ Σ share² of the CPU (the
+  participation ratio: W when the W workers do equal parts, B when B do equal parts and the
+  others nothing).
+
+Why busy slots first: by Little's law throughput = busy slots ÷ time per request, whatever
+idled a worker. A request that mostly waits costs about what an idle thread's wake-ups cost,
+so the CPU shares come out even when the slots are not; and a connection that lives for one
+request says nothing at the window's end. Seen here: gthread 9 × 1 under kept-alive
+connections on a pinned CPU (a worker keeps every connection it accepted and the first to
+wake accepts several: nine workers serve like three); and with a connection per request,
+or `--reuse-port` (a socket per worker, the kernel hashing connections over them), workers
+whose queue is empty at a moment while another's is not.
 
 **Per run** (`WorkerUse`): the mean over its closed-loop cost windows, with a 95% CI. A cost
-window offers every slot work (two users per slot), so a worker that got connections is busy
-all the time and the effective busy workers are the workers that actually served: Little's
-law then gives throughput = busy workers × slots per worker ÷ S. The workers were *unevenly
-used* when the effective busy workers are below `UNEVEN_FRACTION` of the workers. Seen here:
-gunicorn gthread with single-thread workers sharing one socket, under kept-alive connections,
-on a pinned CPU: a worker keeps every connection it accepted and the first to wake accepts
-several in a row, so nine workers serve like three; `--reuse-port` (a socket per worker, the
-kernel spreading connections over them) brings it close to even.
+window offers every slot work (two users per slot), so the busy workers are those the server
+could keep busy at saturation. The workers were *unevenly used* when the effective busy
+workers are below `UNEVEN_FRACTION` of the workers.
 """
 
 from __future__ import annotations
@@ -37,11 +42,13 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.sample.cpu import CpuWindow
+from estimator.sample.slots import SlotUse
 from estimator.scenario import ServerConfig
 from estimator.stats import Estimate, estimate
 
-UNEVEN_FRACTION = 0.7
-"""Workers are unevenly used when fewer than this share of them are effectively busy."""
+UNEVEN_FRACTION = 0.85
+"""Workers are unevenly used when fewer than this share of them are effectively busy: more than
+15% of the slots lost, the tolerance `benchmarks/workers.py` holds the model to."""
 MIN_WORKER_CPU_S = 0.005
 """Below this much worker CPU in a window, the shares are idle noise: not judged."""
 
@@ -53,6 +60,12 @@ class WorkerLoad(Model):
     cpu_s: float = Field(ge=0)
     connections: int | None = Field(
         None, description="established connections it held when the window ended"
+    )
+    busy_slots: float | None = Field(
+        None,
+        ge=0,
+        description="mean over the window of min(connections held, threads), read 25 times a "
+        "second (None: not sampled)",
     )
 
 
@@ -67,6 +80,10 @@ class WindowBalance(Model):
     connections_open: int | None = Field(
         None, description="established connections the server held when the window ended"
     )
+    busy_slots: float | None = Field(
+        None, ge=0, description="Σ of the workers' mean busy slots (None: not sampled)"
+    )
+    slot_ticks: int | None = Field(None, description="readings the busy slots are the mean of")
 
 
 def shares(cpu_s: Sequence[float]) -> list[float] | None:
@@ -82,7 +99,9 @@ def effective_count(parts: Sequence[float]) -> float:
     return 1.0 / math.fsum(p * p for p in parts)
 
 
-def window_balance(cpu: CpuWindow, connections: dict[int, int] | None) -> WindowBalance | None:
+def window_balance(
+    cpu: CpuWindow, connections: dict[int, int] | None, slots: SlotUse | None = None
+) -> WindowBalance | None:
     """The window's balance; None when the reading has no worker processes (recorded before
     per-process readings were kept)."""
     workers = cpu.workers()
@@ -93,6 +112,7 @@ def window_balance(cpu: CpuWindow, connections: dict[int, int] | None) -> Window
             pid=w.pid,
             cpu_s=w.cpu_ns / 1e9,
             connections=None if connections is None else connections.get(w.pid),
+            busy_slots=None if slots is None else slots.per_worker.get(w.pid, 0.0),
         )
         for w in workers
     ]
@@ -102,20 +122,22 @@ def window_balance(cpu: CpuWindow, connections: dict[int, int] | None) -> Window
         busiest_share=None if parts is None else max(parts),
         effective_workers=None if parts is None else effective_count(parts),
         connections_open=None if connections is None else sum(connections.values()),
+        busy_slots=None if slots is None else slots.total,
+        slot_ticks=None if slots is None else slots.ticks,
     )
 
 
 def busy_workers(b: WindowBalance, config: ServerConfig) -> float | None:
     """The window's effective busy workers, in workers' worth of slots.
 
-    A threaded worker under kept-alive connections serves only the connections it holds: with
-    at least as many connections open as slots, a slot is busy exactly when its worker holds
-    a connection for it, so busy slots = Σ min(connections held, threads) and the figure is
-    busy slots ÷ threads. Each worker's CPU share cannot see this on a request that mostly
-    waits (its idle threads' wake-ups cost about what its requests do). Otherwise (a sync or
-    async worker, connections not read, fewer held than slots: a connection per request), the
-    participation ratio of the CPU shares."""
+    Where the busy slots were sampled (sync and threaded workers): busy slots ÷ threads.
+    Results recorded before that, for threaded workers under kept-alive connections with at
+    least as many connections open at the window's end as slots: Σ min(connections held,
+    threads) ÷ threads from that one reading. Otherwise (async workers) the participation
+    ratio of the CPU shares."""
     threads = config.threads_per_worker
+    if b.busy_slots is not None and config.slots is not None:
+        return b.busy_slots / threads
     conns = [w.connections for w in b.workers]
     slots = config.slots
     if (
@@ -136,8 +158,8 @@ class WorkerUse(Model):
     workers: int = Field(ge=1, description="worker processes configured")
     windows: int = Field(ge=1, description="cost windows judged")
     effective_workers: Estimate = Field(
-        description="effective busy workers per cost window (`busy_workers`: from the "
-        "connections each threaded worker holds, else 1 ÷ Σ share² of the CPU): mean, 95% CI"
+        description="effective busy workers per cost window (`busy_workers`: the busy slots "
+        "sampled in each worker ÷ threads, else 1 ÷ Σ share² of the CPU): mean, 95% CI"
     )
     busiest_share: Estimate = Field(description="the busiest worker's share per cost window")
     uneven: bool = Field(
@@ -195,9 +217,11 @@ def worker_use(config: ServerConfig, balances: Sequence[WindowBalance | None]) -
 
 def worker_totals(balances: Sequence[WindowBalance | None]) -> list[tuple[WorkerLoad, float]]:
     """Each worker process's CPU summed over the windows, with its share of the total (busiest
-    first); its connections are those of the last window that read them."""
+    first); its connections are those of the last window that read them, its busy slots the
+    mean over the windows that sampled them."""
     cpu: dict[int, float] = {}
     conns: dict[int, int | None] = {}
+    slots: dict[int, list[float]] = {}
     for b in balances:
         if b is None:
             continue
@@ -205,9 +229,19 @@ def worker_totals(balances: Sequence[WindowBalance | None]) -> list[tuple[Worker
             cpu[w.pid] = cpu.get(w.pid, 0.0) + w.cpu_s
             if w.connections is not None or w.pid not in conns:
                 conns[w.pid] = w.connections
+            if w.busy_slots is not None:
+                slots.setdefault(w.pid, []).append(w.busy_slots)
     total = math.fsum(cpu.values())
     out = [
-        (WorkerLoad(pid=pid, cpu_s=c, connections=conns.get(pid)), c / total if total else 0.0)
+        (
+            WorkerLoad(
+                pid=pid,
+                cpu_s=c,
+                connections=conns.get(pid),
+                busy_slots=math.fsum(slots[pid]) / len(slots[pid]) if pid in slots else None,
+            ),
+            c / total if total else 0.0,
+        )
         for pid, c in cpu.items()
     ]
     return sorted(out, key=lambda x: -x[0].cpu_s)
@@ -217,7 +251,7 @@ def uneven_warning(use: WorkerUse, config: ServerConfig, keep_alive: bool) -> st
     """The warning of a run whose workers were unevenly used, with what to try."""
     text = (
         f"workers unevenly used: {use.effective_workers.mean:.1f} of {use.workers} effectively "
-        f"busy (from the kept-alive connections each threaded worker held, else each "
+        f"busy (from the requests each worker held, sampled 25 times a second, else each "
         f"worker's CPU share, in the closed-loop windows; the busiest did "
         f"{use.busiest_share.mean:.0%} of the work, an even share is {1 / use.workers:.0%}); "
         "the capacity model counts the busy ones, not all"
@@ -230,6 +264,12 @@ def uneven_warning(use: WorkerUse, config: ServerConfig, keep_alive: bool) -> st
             "accepts several: try `reuse_port = true` (a socket per worker), fewer workers "
             "with more threads, or measure with `[load] keep_alive = false` if your load "
             "balancer opens a connection per request"
+        )
+    elif config.kind != "uvicorn":
+        text += (
+            ". Requests waited at some workers while others idle (a connection per request, "
+            "or a socket per worker): try fewer workers with more threads, or sync workers "
+            "on one shared socket (`reuse_port = false`)"
         )
     return text
 

@@ -30,6 +30,7 @@ from estimator.measure.models import MeasureStop, PhaseResult, RunResult
 from estimator.measure.rounds import relative_half_width
 from estimator.redact import private_dir, seal
 from estimator.sample import Sampler
+from estimator.sample.slots import SlotSampler
 from estimator.serve import (
     RunningServer,
     generator_cpus,
@@ -103,6 +104,7 @@ class Member:
         self.server: RunningServer | None = None
         self.gen: LoadGenerator | None = None
         self.sampler: Sampler | None = None
+        self.slots: SlotSampler | None = None
         self._stack = contextlib.ExitStack()
         self.closed = False
 
@@ -175,6 +177,12 @@ class Member:
             cpus=self.fields["generator_cpus"],
             generator_pids=self.gen.pids(),
         )
+        server = self.cell.server
+        if server.slots is not None and server.workers > 1:  # sync or threaded workers
+            self.slots = SlotSampler(
+                self.server.port, self.server.worker_pids, cpus=self.fields["generator_cpus"]
+            )
+            self._stack.callback(self.slots.close)
 
     def close(self) -> None:
         """Stop its processes (generator first, then the server) and remember the series."""

@@ -22,6 +22,7 @@ from estimator.measure.member import Member, is_jit
 from estimator.measure.models import PhaseResult
 from estimator.sample.connections import held_by
 from estimator.sample.cpu import CpuAccount, CpuWindow, read_tree
+from estimator.sample.slots import slot_use
 from estimator.serve import RunningServer
 
 WARMUP_SEED_OFFSET = 7_919
@@ -53,11 +54,29 @@ def run_window(
     before_others = [read_tree(pid) for pid in others]
     workers = set(server.worker_pids())
     start = read_tree(server.master_pid)
+    slots = member.slots
     sampler.start()
+    if slots is not None:
+        slots.start()
     try:
         load = gen.run_phase(spec)
     finally:
+        if slots is not None:
+            slots.stop()
         sampler.stop()
+    in_flight = None
+    if slots is not None:
+        if slots.failed is not None:
+            member.warnings.append(
+                f"requests in flight per worker not read ({type(slots.failed).__name__}: "
+                f"{slots.failed}): busy workers from the CPU shares instead"
+            )
+            member.slots = None
+        elif load.users >= (member.cell.server.slots or 0):
+            # every slot offered work (fewer users leave slots idle whatever the balance)
+            ticks = slots.ticks(load.started_at, load.ended_at)
+            in_flight = slot_use(ticks, member.cell.server.threads_per_worker)
+        slots.clear()
     end = read_tree(server.master_pid)
     held = held_by([k.pid for k in end.readings], server.port)
     after_others = [read_tree(pid) for pid in others]
@@ -80,7 +99,7 @@ def run_window(
         round=round_no,
         cpu=cpu,
         neighbours_cpu_s=neighbours_s if others else None,
-        balance=window_balance(cpu, held),
+        balance=window_balance(cpu, held, in_flight),
     )
     member.windows.append(result)
     return result

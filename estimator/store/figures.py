@@ -54,7 +54,7 @@ class RunFigures(Model):
     capacity: CapacityBracket
     effective_workers: list[float] = Field(
         default_factory=list,
-        description="cost windows: effective busy workers (1 ÷ Σ share² of the workers' CPU)",
+        description="cost windows: effective busy workers (`measure.balance.busy_workers`)",
     )
     busiest_share: list[float] = Field(
         default_factory=list, description="cost windows: the busiest worker's share of the CPU"

@@ -99,8 +99,9 @@ class ConfigSummary(Model):
     warmed_up: bool = True
     effective_workers: Estimate | None = Field(
         None,
-        description="effective busy workers (1 ÷ Σ share² of the workers' CPU) per cost "
-        "window: W when all W share the work evenly; None: not judged (recorded before it was)",
+        description="effective busy workers (`measure.balance.busy_workers`: sampled busy "
+        "slots ÷ threads, else 1 ÷ Σ share² of the workers' CPU) per cost window: W when all "
+        "W share the work evenly; None: not judged (recorded before it was)",
     )
     busiest_worker_share: Estimate | None = Field(
         None, description="the busiest worker's share of the workers' CPU per cost window"

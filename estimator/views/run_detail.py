@@ -12,7 +12,7 @@ from pydantic import Field
 from estimator._model import Model
 from estimator.load import PhaseKind
 from estimator.measure import RunResult
-from estimator.measure.balance import worker_totals
+from estimator.measure.balance import busy_workers, worker_totals
 from estimator.sample.models import GENERATOR_BOUND
 from estimator.store.runs import RunRow, Store
 
@@ -37,7 +37,9 @@ class PhaseSpan(Model):
     generator_bound: bool
     generator_cpu: float | None = Field(description="busiest generator process, CPUs")
     busy_workers: float | None = Field(
-        None, description="effective busy workers in the window (1 ÷ Σ share² of their CPU)"
+        None,
+        description="effective busy workers in the window (`measure.balance.busy_workers`: "
+        "sampled busy slots ÷ threads, else 1 ÷ Σ share² of their CPU)",
     )
     connections: int | None = Field(
         None, description="established connections the server held when the window ended"
@@ -51,6 +53,9 @@ class WorkerRow(Model):
     cpu_s: float
     share: float = Field(description="of all workers' CPU in the cost windows")
     connections: int | None = Field(description="kept-alive connections it held at the end")
+    busy_slots: float | None = Field(
+        None, description="mean requests it held, capped at its threads (None: not sampled)"
+    )
 
 
 class RunDetail(Model):
@@ -120,7 +125,7 @@ def run_detail(run: RunResult) -> RunDetail:
             p95_ms=p.load.latency.p95_ms,
             generator_bound=p.generator_bound,
             generator_cpu=p.server.generator_cpu_busiest if p.server else None,
-            busy_workers=p.balance.effective_workers if p.balance else None,
+            busy_workers=busy_workers(p.balance, run.cell.server) if p.balance else None,
             connections=p.balance.connections_open if p.balance else None,
         )
         for p in run.phases
@@ -148,7 +153,13 @@ def run_detail(run: RunResult) -> RunDetail:
         workers=use.text() if use else None,
         workers_uneven=bool(use and use.uneven),
         worker_rows=[
-            WorkerRow(pid=w.pid, cpu_s=w.cpu_s, share=share, connections=w.connections)
+            WorkerRow(
+                pid=w.pid,
+                cpu_s=w.cpu_s,
+                share=share,
+                connections=w.connections,
+                busy_slots=w.busy_slots,
+            )
             for w, share in totals
         ],
     )
@@ -224,18 +235,27 @@ def phase_frame(detail: RunDetail) -> pd.DataFrame:
 
 
 def worker_frame(detail: RunDetail) -> pd.DataFrame:
-    """The worker processes over the cost windows: CPU-seconds, share, connections."""
+    """The worker processes over the cost windows: CPU-seconds, share, busy slots,
+    connections."""
+    columns = [
+        "worker pid",
+        "CPU (s)",
+        "share of the work",
+        "busy slots (mean)",
+        "kept-alive connections at the end",
+    ]
     return pd.DataFrame.from_records(
         [
-            {
-                "worker pid": str(w.pid),
-                "CPU (s)": w.cpu_s,
-                "share of the work": w.share,
-                "kept-alive connections at the end": w.connections,
-            }
+            dict(
+                zip(
+                    columns,
+                    (str(w.pid), w.cpu_s, w.share, w.busy_slots, w.connections),
+                    strict=True,
+                )
+            )
             for w in detail.worker_rows
         ],
-        columns=["worker pid", "CPU (s)", "share of the work", "kept-alive connections at the end"],
+        columns=columns,
     )
 
 

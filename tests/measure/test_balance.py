@@ -17,6 +17,7 @@ from estimator.measure.balance import (
     worker_use,
 )
 from estimator.sample.cpu import CpuWindow, ProcessCpu
+from estimator.sample.slots import SlotUse
 from estimator.scenario import ServerConfig
 
 MS = 1_000_000
@@ -106,7 +107,7 @@ def test_a_run_with_three_of_nine_busy_is_uneven() -> None:
 
 
 def test_a_run_with_most_workers_busy_is_even() -> None:
-    nearly = (30.0,) * 7 + (5.0, 5.0)  # 6.5 effective of 9
+    nearly = (30.0,) * 8 + (10.0,)  # 8.5 effective of 9
     use = worker_use(GTHREAD_9X1, _run(nearly, nearly))
     assert use is not None
     assert use.effective_workers.mean >= UNEVEN_FRACTION * 9
@@ -182,3 +183,43 @@ def test_busy_slots_need_as_many_connections_as_slots_and_a_threaded_worker() ->
     unread = window_balance(cpu(30, 30, 30), None)
     assert unread is not None
     assert busy_workers(unread, GTHREAD_3X3) == pytest.approx(3)
+
+
+def test_sampled_busy_slots_decide_where_they_were_read() -> None:
+    # A connection per request, sync 9 with a socket per worker: the CPU shares are even
+    # (each worker served about as many requests), yet at a given instant only 7.1 of the 9
+    # held a request on average (some queues empty while others waited): 137 req/s, not 173.
+    sync9 = ServerConfig(kind="gunicorn-sync", workers=9, reuse_port=True)
+    means = (0.9, 0.85, 0.8, 0.8, 0.8, 0.75, 0.75, 0.7, 0.75)
+    per_worker = {101 + i: s for i, s in enumerate(means)}
+    b = window_balance(cpu(*[30.0] * 9), {}, SlotUse(per_worker, 75))
+    assert b is not None
+    assert b.effective_workers == pytest.approx(9)
+    assert b.busy_slots == pytest.approx(7.1)
+    assert b.slot_ticks == 75
+    assert b.workers[0].busy_slots is not None
+    assert busy_workers(b, sync9) == pytest.approx(7.1)
+    # threaded workers: busy slots in workers' worth (÷ threads)
+    assert busy_workers(b, GTHREAD_3X3) == pytest.approx(7.1 / 3)
+    # async workers have no slots: the CPU shares
+    uvicorn = ServerConfig(kind="uvicorn", workers=9)
+    assert busy_workers(b, uvicorn) == pytest.approx(9)
+
+
+def test_a_worker_the_sampler_did_not_see_had_no_busy_slot() -> None:
+    b = window_balance(cpu(30, 30, 30), None, SlotUse({101: 1.0, 102: 1.0}, 10))
+    assert b is not None
+    assert [w.busy_slots for w in sorted(b.workers, key=lambda w: w.pid)] == [1.0, 1.0, 0.0]
+    assert busy_workers(b, ServerConfig(kind="gunicorn-sync", workers=3)) == pytest.approx(2)
+
+
+def test_the_warning_for_a_connection_per_request_names_what_to_try() -> None:
+    b = window_balance(cpu(*[30.0] * 9), None, SlotUse({101 + i: 0.5 for i in range(9)}, 50))
+    sync9 = ServerConfig(kind="gunicorn-sync", workers=9, reuse_port=True)
+    use = worker_use(sync9, [b, b])
+    assert use is not None
+    assert use.uneven
+    text = uneven_warning(use, sync9, keep_alive=False)
+    assert "4.5 of 9" in text
+    assert "sampled 25 times a second" in text
+    assert "reuse_port = false" in text

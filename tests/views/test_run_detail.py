@@ -84,6 +84,7 @@ def test_the_workers_share_of_the_work_is_shown() -> None:
     frame = worker_frame(detail)
     assert len(frame) == 9
     assert frame["share of the work"].iloc[-1] < 0.01
+    assert frame["busy slots (mean)"].tolist()[:4] == pytest.approx([1.0, 1.0, 0.99, 0.0])
     cost = [s for s in detail.phases if s.kind == "cost"]
     assert cost
     assert all(s.busy_workers == pytest.approx(3.0, abs=0.1) for s in cost)

@@ -66,12 +66,15 @@ if len(workers) > 1:
         column_config={
             "CPU (s)": st.column_config.NumberColumn(format="%.3f"),
             "share of the work": st.column_config.NumberColumn(format="percent"),
+            "busy slots (mean)": st.column_config.NumberColumn(format="%.2f"),
         },
     )
     st.caption(
         "Each worker process's CPU-seconds over the closed-loop cost windows (nanosecond "
         "counters, read before and after every window): a worker's share of the CPU is its "
-        "share of the requests served. Even: every worker 1/W."
+        "share of the requests served. Even: every worker 1/W. Busy slots: the requests it "
+        "held, read 25 times a second and capped at its threads, averaged (blank: not "
+        "sampled, async workers or a run recorded before)."
     )
 
 frame = state.series(run_id)
@@ -131,7 +134,9 @@ st.dataframe(
             format="%.2f", help="busiest load-generator process, in CPUs"
         ),
         "busy workers": st.column_config.NumberColumn(
-            format="%.1f", help="effective busy workers in the window: 1 ÷ Σ share²"
+            format="%.1f",
+            help="effective busy workers in the window: the requests each worker held (read "
+            "25 times a second, capped at its threads) ÷ threads; else 1 ÷ Σ share² of the CPU",
         ),
     },
 )
