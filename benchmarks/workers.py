@@ -20,7 +20,7 @@ benchmarks/results/workers[-new-connections].sqlite. Then per configuration:
   balanced figure (f = 1), which the model marks as an extrapolation when the workers were
   unevenly used. The check: every prediction within ±15% of the measured throughput.
 
-    .venv/bin/python -m benchmarks.workers                      # measure + table (~15 min)
+    .venv/bin/python -m benchmarks.workers                      # measure + table (~8-11 min)
     .venv/bin/python -m benchmarks.workers --new-connections    # a connection per request
     .venv/bin/python -m benchmarks.workers --no-run             # table from the store
     .venv/bin/python -m benchmarks.workers --smoke              # tiny: checks it runs

@@ -22,7 +22,6 @@ never competes with the server. Clock and process provider are injectable for te
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +30,7 @@ from types import TracebackType
 from estimator.sample.cpu import ProcKey, key_of
 from estimator.sample.models import ProcessSample, ResourcePoint, ResourceWindow, Role
 from estimator.sample.source import ProcessProvider, PsutilProvider
+from estimator.sample.ticker import Ticker
 from estimator.sample.window import SampleIndex, SamplerError
 
 MIN_HZ = 5.0
@@ -59,6 +59,7 @@ class Sampler:
         self.discover_every = discover_every
         self.clock = clock
         self.cpus = set(cpus) if cpus else None  # the sampling thread runs there (not the server's)
+        self._ticker = Ticker(self.sample_once, interval_s, name="estimator-sampler", cpus=cpus)
         self.provider: ProcessProvider = provider if provider is not None else PsutilProvider()
         self._lock = threading.Lock()
         self._samples: list[ProcessSample] = []
@@ -68,11 +69,6 @@ class Sampler:
         self._workers: list[int] = []
         self._tick = 0
         self._rediscover = True
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
-        self._error: BaseException | None = None
-        self.overruns = 0
-        """Ticks that took longer than the interval (the next one then starts at once)."""
 
     # -- what to watch -------------------------------------------------------------------
 
@@ -142,44 +138,25 @@ class Sampler:
         with self._lock:
             self._samples.extend(taken)
 
-    def _run(self) -> None:
-        if self.cpus is not None:
-            os.sched_setaffinity(0, self.cpus)  # this thread only (Linux affinity is per thread)
-        next_at = time.monotonic()
-        while not self._stop.is_set():
-            try:
-                self.sample_once()
-            except BaseException as exc:  # surfaced by stop()/window()
-                self._error = exc
-                return
-            next_at += self.interval_s
-            delay = next_at - time.monotonic()
-            if delay < 0:
-                self.overruns += 1
-                next_at = time.monotonic()
-                delay = 0.0
-            self._stop.wait(delay)
+    @property
+    def overruns(self) -> int:
+        """Ticks that took longer than the interval (the next one then starts at once)."""
+        return self._ticker.overruns
 
     def start(self) -> None:
-        if self._thread is not None:
+        if self._ticker.running:
             raise RuntimeError("the sampler is already running")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="estimator-sampler", daemon=True)
-        self._thread.start()
+        self._ticker.start()
 
     def stop(self) -> None:
         """Stop the thread (after one last tick) and raise if it failed."""
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            self._stop.set()
-            thread.join()
-            if self._error is None:
-                self.sample_once()  # the window that just ended gets a closing sample
+        if self._ticker.stop() and self._ticker.error is None:
+            self.sample_once()  # the window that just ended gets a closing sample
         self._raise_if_failed()
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._ticker.running
 
     def __enter__(self) -> Sampler:
         self.start()
@@ -194,16 +171,14 @@ class Sampler:
         if exc is None:
             self.stop()
         else:  # don't mask the original exception
-            self._stop.set()
-            if self._thread is not None:
-                self._thread.join()
-                self._thread = None
+            self._ticker.stop()
 
     def _raise_if_failed(self) -> None:
-        if self._error is not None:
+        error = self._ticker.error
+        if error is not None:
             raise SamplerError(
-                f"the resource sampler failed: {type(self._error).__name__}: {self._error}"
-            ) from self._error
+                f"the resource sampler failed: {type(error).__name__}: {error}"
+            ) from error
 
     # -- results -------------------------------------------------------------------------
 

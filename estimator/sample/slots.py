@@ -22,7 +22,6 @@ the load generator's CPUs.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from typing import NamedTuple
 
 from estimator.sample.connections import established_inodes, socket_inodes
 from estimator.sample.sockdiag import CONNECTED, SockDiag, open_diag
+from estimator.sample.ticker import Ticker
 
 DEFAULT_INTERVAL_S = 0.04
 """25 ticks a second: a few hundred over a cost window."""
@@ -116,7 +116,6 @@ class SlotSampler:
         clock: Callable[[], float] = time.time,
         cpus: Sequence[int] | None = None,
     ) -> None:
-        self.cpus = set(cpus) if cpus else None  # the thread runs there (not the server's)
         self.port = port
         self.workers = workers
         self.interval_s = interval_s
@@ -127,9 +126,7 @@ class SlotSampler:
         self._pids: list[int] = []
         self._n = 0
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._ticker = Ticker(self.sample_once, interval_s, name="estimator-slots", cpus=cpus)
 
     def sample_once(self) -> None:
         if not self._pids or self._n % REFRESH_EVERY == 0:
@@ -147,36 +144,16 @@ class SlotSampler:
         with self._lock:
             self._ticks.append(SlotTick(now, counts))
 
-    def _run(self) -> None:
-        if self.cpus is not None:
-            os.sched_setaffinity(0, self.cpus)  # this thread only
-        next_at = time.monotonic()
-        while not self._stop.is_set():
-            try:
-                self.sample_once()
-            except Exception as exc:  # the window then has no busy slots; `failed` says why
-                self._error = exc
-                return
-            next_at = max(next_at + self.interval_s, time.monotonic())
-            self._stop.wait(next_at - time.monotonic())
-
     def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("the slot sampler is already running")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="estimator-slots", daemon=True)
-        self._thread.start()
+        self._ticker.start()
 
     def stop(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            self._stop.set()
-            thread.join()
+        self._ticker.stop()
 
     @property
     def failed(self) -> BaseException | None:
-        """What stopped the thread early (its ticks so far are kept), if anything."""
-        return self._error
+        """What stopped the thread early (the window then has no busy slots), if anything."""
+        return self._ticker.error
 
     def ticks(self, t0: float, t1: float) -> list[SlotTick]:
         """The ticks taken in [t0, t1]."""

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from estimator.sample.connections import established_inodes, held_by, socket_inodes
 from tests.promised import skip_unpromised
@@ -30,14 +27,6 @@ def test_only_established_server_ends_on_the_port_count(tmp_path: Path) -> None:
     # TIME_WAIT (06) and another port's connection are left out
     assert established_inodes(8080, [str(table)]) == {222}
     assert established_inodes(8080, [str(tmp_path / "missing")]) is None
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        yield s
 
 
 def test_a_process_holding_accepted_connections_is_counted(listener: socket.socket) -> None:

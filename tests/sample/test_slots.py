@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -51,14 +50,6 @@ def test_each_socket_is_classified_once() -> None:
     assert diag.dumps == 2
     assert c.conn == {12, 13}  # forgets what is no longer held
     assert c.other == {3}
-
-
-@pytest.fixture
-def listener() -> Iterator[socket.socket]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        s.listen()
-        yield s
 
 
 def test_sock_diag_lists_the_server_ends_on_the_port(listener: socket.socket) -> None:
