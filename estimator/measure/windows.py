@@ -4,8 +4,10 @@ A window: check the server is alive; read the CPU of its whole process tree (nan
 `estimator.sample.cpu`) and of the batch's other servers; run the phase with the sampler on
 (memory, generator CPU, and CPU readings of processes born or gone meanwhile); the phase ends
 with a drain, so the server is idle again; read the CPU again, and the connections each
-server process still holds (kept-alive ones: `sample.connections`). Per worker process, its
-CPU and connections make the window's balance (`measure.balance`). CPU per request = the tree's
+server process still holds (kept-alive ones: `sample.connections`). Meanwhile, for sync and
+threaded servers with several workers, the requests each worker holds are read 25 times a
+second (`sample.slots`, `in_flight`). Per worker process, its CPU, busy slots and
+connections make the window's balance (`measure.balance`). CPU per request = the tree's
 CPU ÷ the successful requests it served (those of the window and those that completed while
 it drained). The other servers' CPU over the same time is kept too (`neighbours_cpu_s`): an
 idle server should cost nothing, and the results say so when one did.
@@ -22,7 +24,8 @@ from estimator.measure.member import Member, is_jit
 from estimator.measure.models import PhaseResult
 from estimator.sample.connections import held_by
 from estimator.sample.cpu import CpuAccount, CpuWindow, read_tree
-from estimator.sample.slots import slot_use
+from estimator.sample.slots import SlotSampler, SlotUse, slot_use
+from estimator.scenario import ServerConfig
 from estimator.serve import RunningServer
 
 WARMUP_SEED_OFFSET = 7_919
@@ -40,6 +43,22 @@ def cpu_per_request(cpu: CpuWindow, load: PhaseLoad) -> float | None:
     so the requests completed while it drained count."""
     served = load.served_ok
     return cpu.cpu_s / served if served > 0 else None
+
+
+def in_flight(
+    slots: SlotSampler, load: PhaseLoad, config: ServerConfig
+) -> tuple[SlotUse | None, str | None]:
+    """The window's busy slots per worker, and a warning when they could not be read. Judged
+    only when the window offered every slot work (users ≥ slots): with fewer users, slots idle
+    whatever the balance."""
+    if slots.failed is not None:
+        return None, (
+            f"requests in flight per worker not read ({type(slots.failed).__name__}: "
+            f"{slots.failed}): busy workers from the CPU shares instead"
+        )
+    if load.users < (config.slots or 0):
+        return None, None
+    return slot_use(slots.ticks(load.started_at, load.ended_at), config.threads_per_worker), None
 
 
 def run_window(
@@ -64,19 +83,13 @@ def run_window(
         if slots is not None:
             slots.stop()
         sampler.stop()
-    in_flight = None
+    busy = None
     if slots is not None:
-        if slots.failed is not None:
-            member.warnings.append(
-                f"requests in flight per worker not read ({type(slots.failed).__name__}: "
-                f"{slots.failed}): busy workers from the CPU shares instead"
-            )
-            member.slots = None
-        elif load.users >= (member.cell.server.slots or 0):
-            # every slot offered work (fewer users leave slots idle whatever the balance)
-            ticks = slots.ticks(load.started_at, load.ended_at)
-            in_flight = slot_use(ticks, member.cell.server.threads_per_worker)
+        busy, problem = in_flight(slots, load, member.cell.server)
         slots.clear()
+        if problem is not None:
+            member.warnings.append(problem)
+            member.slots = None  # the later windows use the CPU shares
     end = read_tree(server.master_pid)
     held = held_by([k.pid for k in end.readings], server.port)
     after_others = [read_tree(pid) for pid in others]
@@ -99,7 +112,7 @@ def run_window(
         round=round_no,
         cpu=cpu,
         neighbours_cpu_s=neighbours_s if others else None,
-        balance=window_balance(cpu, held, in_flight),
+        balance=window_balance(cpu, held, busy),
     )
     member.windows.append(result)
     return result
