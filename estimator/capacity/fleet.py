@@ -71,11 +71,11 @@ class FleetPlan(Model):
     expected: FleetCounts = Field(description="at the capacity from the inputs' means")
     optimistic: FleetCounts | None = Field(
         description="at the high end of the capacity's spread (the fewest instances); "
-        "None: the spread is not known (one repetition)"
+        "None: the spread is not known (one measurement)"
     )
     pessimistic: FleetCounts | None = Field(
         description="at the low end of the capacity's spread (the most instances); None: not "
-        "known (one repetition) or no finite count (the low end is 0: a corner does not fit, "
+        "known (one measurement) or no finite count (the low end is 0: a corner does not fit, "
         "or an input's CI reaches zero)"
     )
     requests_per_month: float

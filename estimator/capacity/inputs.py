@@ -26,7 +26,7 @@ class Interval(Model):
     each input, so its extremes over the box are at corners; a conservative box, not itself a
     joint CI).
 
-    `known` False: an input comes from one repetition, so no spread is known: `low` and
+    `known` False: an input comes from one measurement, so no spread is known: `low` and
     `high` are None (never the value: one run says nothing about its spread). With `known`,
     `low` is a number (0 when an input's CI reaches zero and the output goes with it) and
     `high` None means no finite upper end (an input's CI reaches zero and the output grows
@@ -232,7 +232,7 @@ def spread(
     inputs: MeasuredInputs, f: Callable[[Point], float], central: float | None = None
 ) -> Interval:
     """`f` at the means and its least and most over the CI corners; unknown when an input
-    has one repetition. An extreme reached at a limit corner (an input → 0) that differs
+    has one measurement. An extreme reached at a limit corner (an input → 0) that differs
     from the value by UNBOUNDED or more is unbounded: low 0, high None."""
     value = f(inputs.point()) if central is None else central
     if inputs.repetitions < 2:

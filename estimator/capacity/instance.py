@@ -18,6 +18,7 @@ from estimator.capacity.limits import (
     evaluate,
 )
 from estimator.capacity.speeds import target_cpu_key
+from estimator.measure.balance import BUSY_SOURCE
 from estimator.store.summary import ConfigSummary
 
 
@@ -255,7 +256,7 @@ def _balance_notes(inputs: MeasuredInputs, ev: Evaluation, balanced: float | Non
     f = inputs.busy_fraction()
     measured = (
         f"workers: {busy.mean:.2g} of the {inputs.workers} measured were effectively busy (from "
-        f"each worker's CPU share in the closed-loop windows), f = {f:.3g}"
+        f"{BUSY_SOURCE}, in the closed-loop windows), f = {f:.3g}"
     )
     if not inputs.workers_uneven:
         return [f"{measured}: evenly used; the concurrency limit counts f of the workers busy"]

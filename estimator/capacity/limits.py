@@ -108,14 +108,18 @@ def per_worker_rate(inputs: MeasuredInputs, d: float, s: float, cpu_max: float) 
     return min(inputs.slots_per_worker / s, cpu_bound)
 
 
+def host_limits(inputs: MeasuredInputs, p: Point, a: Assumptions) -> tuple[float, float]:
+    """(CPU, workers): the rates at which the measuring host's CPU allotment (times the quota
+    curve's efficiency under a quota) and its busy workers would saturate."""
+    eff = a.quota_curve.efficiency(inputs.host_allotment) if inputs.quota_cpus else 1.0
+    per_worker = per_worker_rate(inputs, p.d, p.s_ms / 1000, a.worker_cpu_max)
+    return inputs.host_allotment * eff / p.d, inputs.workers * p.busy * per_worker
+
+
 def host_saturation(inputs: MeasuredInputs, p: Point, a: Assumptions) -> float:
     """The rate at which the measured config would saturate the measuring host: its CPU
-    allotment (times the quota curve's efficiency under a quota) or its workers."""
-    eff = a.quota_curve.efficiency(inputs.host_allotment) if inputs.quota_cpus else 1.0
-    x_cpu = inputs.host_allotment * eff / p.d
-    per_worker = per_worker_rate(inputs, p.d, p.s_ms / 1000, a.worker_cpu_max)
-    x_workers = inputs.workers * p.busy * per_worker
-    return min(x_cpu, x_workers)
+    allotment or its workers (`host_limits`), whichever binds first."""
+    return min(host_limits(inputs, p, a))
 
 
 def slo_utilization(inputs: MeasuredInputs, p: Point, a: Assumptions) -> float:

@@ -32,6 +32,7 @@ from estimator.capacity.limits import (
     Target,
     contradiction,
     evaluate,
+    host_limits,
     host_saturation,
     slo_utilization,
 )
@@ -55,7 +56,7 @@ class ValidationRow(Model):
     planned_rps: float = Field(description="u × the limit at u = 1: what pricing plans for")
     planned_within_measured: bool | None = Field(
         description="planned ≤ the low end of the measured capacity's 95% CI: the SLO held "
-        "at the planned rate; None: can't tell (one repetition, or a CI reaching zero)"
+        "at the planned rate; None: can't tell (one measurement, or a CI reaching zero)"
     )
     binding: LimitName
     measured_lower_bound: bool = Field(description="held-out run generator-bound: compare ≥")
@@ -206,10 +207,9 @@ def predict_saturation(
     a = assumptions or Assumptions()
     inputs = MeasuredInputs.from_summary(summary)
     p = inputs.point()
-    predicted = host_saturation(inputs, p, a)
+    cpu_limit, workers_limit = host_limits(inputs, p, a)
+    predicted = min(cpu_limit, workers_limit)
     balanced = host_saturation(inputs, p.model_copy(update={"busy": 1.0}), a)
-    eff = a.quota_curve.efficiency(inputs.host_allotment) if inputs.quota_cpus else 1.0
-    cpu_limit = inputs.host_allotment * eff / p.d
     return SaturationPrediction(
         key=summary.key,
         workers=inputs.workers,

@@ -65,7 +65,7 @@ def rps(interval: Interval, *, lower_bound: bool = False) -> str:
 
 
 def estimate(e: Estimate, unit: str = "", digits: int = 3) -> str:
-    """'4.26 ms (95% CI 2.81–5.71, n=2)'; one repetition: '4.26 ms (n=1, no CI)'."""
+    """'4.26 ms (95% CI 2.81–5.71, n=2)'; one measurement: '4.26 ms (n=1, no CI)'."""
     head = f"{e.mean:.{digits}g}{' ' + unit if unit else ''}"
     if e.n < 2:
         return f"{head} (n=1, no CI)"

@@ -6,7 +6,7 @@ Money is `Decimal` at full precision (JSON: strings); reports round to cents for
 
 Intervals: every $/month and instance count has `_low`/`_high` ends from the model evaluated
 at the ends of the measured inputs' 95% CIs (a step function of capacity: whole instances).
-Both None: not known (one repetition). Only `_high` None: no finite upper end (the capacity's
+Both None: not known (one measurement). Only `_high` None: no finite upper end (the capacity's
 low end is 0). The estimate holds numbers only; `estimator.display` words them."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Saving(Model):
     pct: Exact = Field(description="usd, % of the baseline's monthly cost")
     pct_low: Exact | None = Field(description="usd_low, % of the baseline's monthly cost")
     pct_high: Exact | None = Field(description="usd_high, % of the baseline's monthly cost")
-    known: bool = Field(description="False: an interval is not known (one repetition)")
+    known: bool = Field(description="False: an interval is not known (one measurement)")
     distinguishable: bool = Field(
         description="the tie rule tells this configuration's cost from the baseline's (they "
         "are in different tie groups)"
@@ -165,7 +165,7 @@ class AppTies(Model):
     with probability ≥ family_confidence, no two configurations of equal cost are told
     apart); configurations whose intervals overlap, directly or through others, form one
     group (connected components), so configurations in different groups have disjoint
-    intervals. An interval not known (one repetition) overlaps everything."""
+    intervals. An interval not known (one measurement) overlaps everything."""
 
     app: str
     configurations: int = Field(description="k: the app's ranked, priced configurations")

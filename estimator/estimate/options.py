@@ -58,11 +58,11 @@ class InstanceOption(Model):
     monthly_usd: Exact = Field(description="the ranked fleet mode's cost")
     monthly_usd_low: Exact | None = Field(
         description="the ranked mode's cost at the high end of the capacity spread (no upper "
-        "end: the floor of min_instances + redundancy); None: not known (one repetition)"
+        "end: the floor of min_instances + redundancy); None: not known (one measurement)"
     )
     monthly_usd_high: Exact | None = Field(
         description="the ranked mode's cost at the low end of the capacity spread; None: not "
-        "known (one repetition) or no finite upper end"
+        "known (one measurement) or no finite upper end"
     )
     usd_per_million_requests: Exact
     peak_utilization: float = Field(

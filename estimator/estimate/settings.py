@@ -21,8 +21,7 @@ def setting_difference(this: ServerConfig, other: ServerConfig) -> list[str]:
     if other.reuse_port != this.reuse_port:
         out.append("--reuse-port" if other.reuse_port else "no --reuse-port")
     if other.keep_alive_s != this.keep_alive_s:
-        flag = "--timeout-keep-alive" if other.kind == "uvicorn" else "--keep-alive"
-        out.append(f"{flag} {keep_alive_s(other)}")
+        out.append(f"{other.keep_alive_flag} {keep_alive_s(other)}")
     return out
 
 

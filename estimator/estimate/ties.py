@@ -8,7 +8,7 @@ disjoint intervals, so a difference is claimed falsely with probability ≤ 5% o
 app). Configurations whose intervals overlap, directly or through others, are one group (the
 connected components of the overlap graph): any two configurations in different groups have
 disjoint intervals, so "A is cheaper than B" holds for every pair across groups. An interval
-that is not known (one repetition) overlaps every other; one with no upper end overlaps every
+that is not known (one measurement) overlaps every other; one with no upper end overlaps every
 one above its low end.
 """
 

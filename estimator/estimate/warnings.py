@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from estimator.estimate.models import ConfigEstimate
 from estimator.estimate.request import EstimateRequest
 from estimator.load.search import lower_bound_why
+from estimator.measure.balance import BUSY_SOURCE
 from estimator.store.summary import ConfigSummary
 
 _MISMATCH = re.compile(r"^pid \d+ \(|no process reported its facts")
@@ -86,7 +87,7 @@ def report_warnings(
     uneven = [f"{s.key} ({_busy(s)})" for s in summaries if s.workers_uneven]
     if uneven:
         out.append(
-            "workers unevenly used (effective busy workers from each worker's CPU share): their "
+            f"workers unevenly used (effective busy workers from {BUSY_SOURCE}): their "
             "capacity counts the busy workers as measured, and a balanced figure would be an "
             f"extrapolation; see each configuration's warnings for what to try: {_keys(uneven)}"
         )

@@ -49,6 +49,10 @@ from estimator.stats import Estimate, estimate
 UNEVEN_FRACTION = 0.85
 """Workers are unevenly used when fewer than this share of them are effectively busy: more than
 15% of the slots lost, the tolerance `benchmarks/workers.py` holds the model to."""
+BUSY_SOURCE = (
+    "the requests each worker held, sampled 25 times a second, or for async workers its CPU share"
+)
+"""Where the effective busy workers come from, in words (`busy_workers`)."""
 MIN_WORKER_CPU_S = 0.005
 """Below this much worker CPU in a window, the shares are idle noise: not judged."""
 
@@ -125,6 +129,11 @@ def window_balance(
         busy_slots=None if slots is None else slots.total,
         slot_ticks=None if slots is None else slots.ticks,
     )
+
+
+def is_uneven(busy: float, workers: int) -> bool:
+    """Several workers, fewer than `UNEVEN_FRACTION` of them effectively busy."""
+    return workers > 1 and busy < UNEVEN_FRACTION * workers
 
 
 def busy_workers(b: WindowBalance, config: ServerConfig) -> float | None:
@@ -210,7 +219,7 @@ def worker_use(config: ServerConfig, balances: Sequence[WindowBalance | None]) -
         windows=len(judged),
         effective_workers=eff,
         busiest_share=busiest,
-        uneven=config.workers > 1 and eff.mean < UNEVEN_FRACTION * config.workers,
+        uneven=is_uneven(eff.mean, config.workers),
         connections=counts,
     )
 
@@ -251,8 +260,7 @@ def uneven_warning(use: WorkerUse, config: ServerConfig, keep_alive: bool) -> st
     """The warning of a run whose workers were unevenly used, with what to try."""
     text = (
         f"workers unevenly used: {use.effective_workers.mean:.1f} of {use.workers} effectively "
-        f"busy (from the requests each worker held, sampled 25 times a second, else each "
-        f"worker's CPU share, in the closed-loop windows; the busiest did "
+        f"busy (from {BUSY_SOURCE}, in the closed-loop windows; the busiest did "
         f"{use.busiest_share.mean:.0%} of the work, an even share is {1 / use.workers:.0%}); "
         "the capacity model counts the busy ones, not all"
     )

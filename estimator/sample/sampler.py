@@ -58,7 +58,7 @@ class Sampler:
         self.memory_every = memory_every
         self.discover_every = discover_every
         self.clock = clock
-        self.cpus = set(cpus) if cpus else None  # the sampling thread runs there (not the server's)
+        # the sampling thread runs on `cpus` (not the server's)
         self._ticker = Ticker(self.sample_once, interval_s, name="estimator-sampler", cpus=cpus)
         self.provider: ProcessProvider = provider if provider is not None else PsutilProvider()
         self._lock = threading.Lock()

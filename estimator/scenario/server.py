@@ -136,6 +136,10 @@ class ServerConfig(Model):
         '--keep-alive 0'); empty: the launcher's defaults."""
         out = ["--reuse-port"] if self.reuse_port else []
         if self.keep_alive_s is not None:
-            flag = "--timeout-keep-alive" if self.kind == "uvicorn" else "--keep-alive"
-            out.append(f"{flag} {self.keep_alive_s}")
+            out.append(f"{self.keep_alive_flag} {self.keep_alive_s}")
         return out
+
+    @property
+    def keep_alive_flag(self) -> str:
+        """The server's option for `keep_alive_s`."""
+        return "--timeout-keep-alive" if self.kind == "uvicorn" else "--keep-alive"

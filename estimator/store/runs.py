@@ -13,6 +13,7 @@ from pydantic import Field, ValidationError
 from estimator._model import Model
 from estimator.errors import StoreError
 from estimator.measure import RunResult, RunStatus
+from estimator.measure.balance import busy_workers
 from estimator.store.db import connect
 from estimator.store.guard import transaction
 from estimator.store.lock import keep_pending
@@ -179,7 +180,7 @@ class Store:
                     load.drained_requests,
                     load.arrivals,
                     ph.neighbours_cpu_s,
-                    ph.balance.effective_workers if ph.balance else None,
+                    busy_workers(ph.balance, result.cell.server) if ph.balance else None,
                     ph.balance.busiest_share if ph.balance else None,
                     ph.balance.connections_open if ph.balance else None,
                 ),

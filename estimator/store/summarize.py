@@ -28,7 +28,7 @@ from pydantic import Field
 
 from estimator._model import Model
 from estimator.measure import RunResult
-from estimator.measure.balance import UNEVEN_FRACTION
+from estimator.measure.balance import is_uneven
 from estimator.stats import Estimate, estimate
 from estimator.store.figures import RunFigures, run_figures
 from estimator.store.paired import PairedRatio, paired_cpu_ratios
@@ -190,9 +190,7 @@ def _summary(key: str, figures: list[tuple[RunResult, RunFigures]]) -> ConfigSum
         warmed_up=all(r.warmed_up for r in runs),
         effective_workers=_pooled([v.effective_workers for v in vals]) if eff else None,
         busiest_worker_share=_pooled([v.busiest_share for v in vals]) if eff else None,
-        workers_uneven=bool(eff)
-        and cell.server.workers > 1
-        and (statistics.fmean(eff) < UNEVEN_FRACTION * cell.server.workers),
+        workers_uneven=bool(eff) and is_uneven(statistics.fmean(eff), cell.server.workers),
         keep_alive=cell.load.keep_alive,
         not_ranked_reason=not_ranked,
     )

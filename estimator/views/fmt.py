@@ -12,7 +12,7 @@ def num(value: float, digits: int = 1) -> str:
 
 
 def ci(est: Estimate, digits: int = 1, scale: float = 1.0) -> str:
-    """'88.0–105.4 (n=2)'; one repetition has no spread: 'n=1, no CI'. A physical quantity
+    """'88.0–105.4 (n=2)'; one measurement has no spread: 'n=1, no CI'. A physical quantity
     can't be negative: a CI reaching below 0 (two noisy repetitions) is shown from 0."""
     if est.n < 2:
         return "n=1, no CI"
